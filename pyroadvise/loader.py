@@ -1,0 +1,134 @@
+"""Find the catalog, read it, and hand it to validation.
+
+The YAML files are the truth. Parsing YAML costs more than the rest of a command, so the package
+ships a cache next to this module (``catalog-cache.json``): the same data already parsed, with a
+fingerprint of the YAML it came from. The cache is used only while every YAML file still matches
+its fingerprint; otherwise the YAML is parsed (slower, never wrong). Either way the data goes
+through the same validation. ``python -m pyroadvise.regen`` rewrites the cache; a test fails while
+it is stale.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+
+from .model import Catalog
+from .problems import CatalogError, problem
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CACHE_FILE = PACKAGE_DIR / "catalog-cache.json"
+ENV_VAR = "PYROADVISE_CATALOG"
+SUBDIRS = ("languages", "versions")
+
+
+def default_catalog_dir() -> Path:
+    """The catalog inside the installed package, or the repository's catalog/ in a source checkout."""
+    inside = PACKAGE_DIR / "catalog"
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / "catalog"
+
+
+def catalog_dir_from_env() -> Path | None:
+    value = os.environ.get(ENV_VAR)
+    return Path(value) if value else None
+
+
+def read_files(directory: Path) -> dict[str, bytes]:
+    """The bytes of every catalog file, keyed by path relative to the directory ('languages/go.yaml')."""
+    if not directory.is_dir():
+        raise CatalogError([problem("CAT001", str(directory), None, "catalog directory not found")])
+    names = [n for n in _listdir(directory) if n.endswith(".yaml")]
+    for sub in SUBDIRS:
+        if (directory / sub).is_dir():
+            names += [f"{sub}/{n}" for n in _listdir(directory / sub) if n.endswith(".yaml")]
+    out: dict[str, bytes] = {}
+    problems = []
+    for rel in sorted(names):
+        try:
+            with open(directory / rel, "rb") as handle:
+                out[rel] = handle.read()
+        except OSError as exc:
+            problems.append(problem("CAT001", rel, None, f"cannot read: {exc.strerror or exc}"))
+    if problems:
+        raise CatalogError(problems)
+    return out
+
+
+def _listdir(directory: Path) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError as exc:
+        raise CatalogError([problem("CAT001", str(directory), None, f"cannot list: {exc.strerror or exc}")]) from None
+
+
+def fingerprint(raw: dict[str, bytes]) -> str:
+    return ";".join(f"{rel}:{len(data)}:{zlib.crc32(data):08x}" for rel, data in sorted(raw.items()))
+
+
+def parse_files(raw: dict[str, bytes]) -> dict[str, tuple[Any, dict]]:
+    """Parse every file's YAML; raise CatalogError with every syntax-level problem."""
+    from .yamlsource import read_yaml
+
+    files: dict[str, tuple[Any, dict]] = {}
+    problems = []
+    for rel, data in raw.items():
+        value, lines, found = read_yaml(data, rel)
+        problems += found
+        if value is not None:
+            files[rel] = (value, lines)
+    if problems:
+        raise CatalogError(problems)
+    return files
+
+
+def read_cache(path: Path, expected: str) -> dict[str, tuple[Any, dict]] | None:
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            cache = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(cache, dict) or cache.get("fingerprint") != expected or not isinstance(cache.get("files"), dict):
+        return None
+    return {rel: (data, {}) for rel, data in cache["files"].items()}
+
+
+def cache_text(directory: Path) -> str:
+    """The cache file's content for a catalog directory (which must be valid)."""
+    import json
+
+    raw = read_files(directory)
+    files = parse_files(raw)
+    build(files)
+    payload = {"fingerprint": fingerprint(raw), "files": {rel: data for rel, (data, _) in files.items()}}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def build(files: dict[str, tuple[Any, dict]]) -> Catalog:
+    from .validate import build_catalog
+
+    return build_catalog(files)
+
+
+def load_catalog(directory: Path | None = None, cache: Path | None = None) -> Catalog:
+    """Load and validate a catalog: the one named, else $PYROADVISE_CATALOG, else the shipped one.
+
+    ``cache`` defaults to the shipped cache when the shipped catalog is loaded.
+    """
+    if directory is None:
+        directory = catalog_dir_from_env()
+    if directory is None:
+        directory = default_catalog_dir()
+        cache = cache or CACHE_FILE
+    raw = read_files(directory)
+    if cache is not None:
+        files = read_cache(cache, fingerprint(raw))
+        if files is not None:
+            try:
+                return build(files)
+            except CatalogError:
+                pass  # parse the YAML below, so that problems carry line numbers
+    return build(parse_files(raw))
