@@ -1,0 +1,357 @@
+"""The command line: Typer wiring only. Logic lives in advice.py, output in render/.
+
+Start-up matters (this runs mid-incident and from scripts), so nothing heavy is imported at module
+level: the catalog, the advice logic and rich are imported by the commands that use them.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated, Callable, List, Optional
+
+import typer
+import typer.core
+
+from . import __version__
+from .errors import EXIT_USAGE, PyroadviseError, safe
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class ListKind(str, Enum):
+    languages = "languages"
+    types = "types"
+    symptoms = "symptoms"
+
+
+class Shell(str, Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+class Method(str, Enum):
+    sdk = "sdk"
+    alloy = "alloy"
+    ebpf = "ebpf"
+
+
+def _click_exception_class() -> type:
+    # Typer 0.26+ vendors click privately; its public BadParameter leads to the base class.
+    return next(k for k in typer.BadParameter.__mro__ if k.__name__ == "ClickException")
+
+
+class App(typer.core.TyperGroup):
+    """The root group: turns every error into a message and an exit code, never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args=args, prog_name=prog_name or "pyroadvise", complete_var=complete_var,
+                                standalone_mode=False, **extra)
+            code = code if isinstance(code, int) else 0
+        except Exception as exc:  # noqa: BLE001 - every error ends as a message, never a traceback
+            code = report_error(exc)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def report_error(exc: Exception) -> int:
+    """Print an error for people (input quoted safely) and return its exit code."""
+    from .problems import CatalogError
+
+    if isinstance(exc, CatalogError):
+        from .loader import catalog_dir_from_env, default_catalog_dir
+
+        where = catalog_dir_from_env() or default_catalog_dir()
+        lines = [f"Error: the catalog at {where} is invalid ({len(exc.problems)} problem(s)):"]
+        lines += [f"  {p}" for p in exc.problems]
+        lines.append(f"Check it with: pyroadvise catalog check {where}")
+        _stderr("\n".join(lines))
+        return 1
+    if isinstance(exc, PyroadviseError):
+        _stderr("\n".join([f"Error: {exc.message}", *exc.hints]))
+        return exc.exit_code
+    if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
+        sys.stdout.write(exc.ctx.get_help() + "\n")  # bare `pyroadvise` or `pyroadvise catalog`: help
+        return 0
+    if isinstance(exc, _click_exception_class()):
+        ctx = getattr(exc, "ctx", None)
+        lines = []
+        if ctx is not None:
+            lines += [ctx.get_usage(), f"Try '{ctx.command_path} --help' for help.", ""]
+        lines.append(f"Error: {exc.format_message()}")
+        _stderr("\n".join(lines))
+        return exc.exit_code
+    if isinstance(exc, typer.Abort):
+        _stderr("Aborted.")
+        return 1
+    if isinstance(exc, (KeyboardInterrupt, EOFError)):
+        return 130
+    if isinstance(exc, OSError):
+        _stderr(f"Error: {exc.strerror or exc}")
+        return 1
+    raise exc
+
+
+def _stderr(text: str) -> None:
+    sys.stderr.write(safe(text) + "\n")
+    sys.stderr.flush()
+
+
+app = typer.Typer(
+    name="pyroadvise",
+    cls=App,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    help="""Pick the right Grafana Pyroscope profile type, and learn how to turn it on.
+
+\b
+Start from what you know:
+  pyroadvise lang java                       what Java can profile, and how
+  pyroadvise symptom memory keeps growing --lang go
+  pyroadvise type mutex_duration             everything about one profile type
+  pyroadvise matrix                          which language has which type
+  pyroadvise setup go mutex_duration         the config lines to add
+
+Every command takes --format table|json|markdown and --pyroscope VERSION (default: the newest
+release in the catalog). PYROADVISE_CATALOG=DIR reads the catalog from DIR.""",
+)
+catalog_app = typer.Typer(cls=typer.core.TyperGroup, no_args_is_help=True, rich_markup_mode=None,
+                          help="Work with the catalog itself.")
+app.add_typer(catalog_app, name="catalog")
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", case_sensitive=False,
+                                           help="Output format: a table for people, json for scripts, markdown for docs.")]
+VersionOpt = Annotated[Optional[str], typer.Option("--pyroscope", "-p", metavar="VERSION",
+                                                   help="Pyroscope release to advise for, e.g. 1.2.0 [default: newest].")]
+SourcesOpt = Annotated[bool, typer.Option("--sources", help="Also list the sources behind the facts shown.")]
+
+
+def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False) -> None:
+    from .loader import load_catalog
+    from .render import emit
+
+    report = build(load_catalog())
+    emit(kind, report, fmt.value, show_sources=show_sources)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"pyroadvise {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    pass
+
+
+@app.command()
+def lang(
+    language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="A language: go, java, dotnet, ruby, python, rust, nodejs, ebpf "
+                                                 "(also golang, kotlin, c#, node, py...).")],
+    fmt: FormatOpt = Format.table,
+    pyroscope: VersionOpt = None,
+    sources: SourcesOpt = False,
+) -> None:
+    """Show what a language can profile, how to turn each type on, and what it cannot profile.
+
+    \b
+    Examples:
+      pyroadvise lang java
+      pyroadvise lang kotlin --pyroscope 1.2.0
+      pyroadvise lang "C#" --format json
+    """
+    from .advice import lang_report
+
+    _run("lang", fmt, lambda c: lang_report(c, language, pyroscope), sources)
+
+
+@app.command()
+def symptom(
+    text: Annotated[List[str], typer.Argument(metavar="TEXT...", help="The symptom in your words; quotes optional.")],
+    lang: Annotated[Optional[str], typer.Option("--lang", "-l", metavar="LANGUAGE",
+                                                help="Recommend only what this language has.")] = None,
+    fmt: FormatOpt = Format.table,
+    pyroscope: VersionOpt = None,
+    sources: SourcesOpt = False,
+) -> None:
+    """Rank the profile types that answer a symptom, with why and what the flame graph will show.
+
+    \b
+    Examples:
+      pyroadvise symptom memory keeps growing --lang go
+      pyroadvise symptom "p99 high but cpu idle" --lang java
+      pyroadvise symptom deadlok --lang go        (typos are fine)
+    """
+    from .advice import symptom_report
+
+    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources)
+
+
+@app.command(name="type")
+def type_(
+    name: Annotated[str, typer.Argument(metavar="TYPE", help="A profile type: mutex_duration, mutex-duration, "
+                                                             "'Mutex Duration', or a profile type ID.")],
+    fmt: FormatOpt = Format.table,
+    pyroscope: VersionOpt = None,
+    sources: SourcesOpt = False,
+) -> None:
+    """Explain one profile type: what it measures, its limits, and how each language turns it on.
+
+    \b
+    Examples:
+      pyroadvise type mutex_duration
+      pyroadvise type "Inuse Space"
+      pyroadvise type memory:inuse_space:bytes:space:bytes
+    """
+    from .advice import type_report
+
+    _run("type", fmt, lambda c: type_report(c, name, pyroscope), sources)
+
+
+@app.command()
+def matrix(
+    diff: Annotated[Optional[str], typer.Option("--diff", metavar="OLD",
+                                                help="Show what changed from release OLD to --pyroscope.")] = None,
+    fmt: FormatOpt = Format.table,
+    pyroscope: VersionOpt = None,
+    sources: SourcesOpt = False,
+) -> None:
+    """Show the support matrix: which language collects which profile type.
+
+    \b
+    Examples:
+      pyroadvise matrix
+      pyroadvise matrix --pyroscope 1.2.0
+      pyroadvise matrix --diff 1.2.0             what changed since 1.2.0
+    """
+    from .advice import diff_report, matrix_report
+
+    if diff is not None:
+        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources)
+    else:
+        _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources)
+
+
+@app.command(name="list")
+def list_(
+    kind: Annotated[ListKind, typer.Argument(case_sensitive=False, metavar="KIND",
+                                             help="What to list: languages, types or symptoms.")],
+    fmt: FormatOpt = Format.table,
+    pyroscope: VersionOpt = None,
+) -> None:
+    """List the languages, profile types or symptoms the catalog knows.
+
+    \b
+    Examples:
+      pyroadvise list symptoms
+      pyroadvise list types --format json
+    """
+    from .advice import list_report
+
+    _run("list", fmt, lambda c: list_report(c, kind.value, pyroscope))
+
+
+@app.command()
+def setup(
+    language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="The language to configure.")],
+    types: Annotated[List[str], typer.Argument(metavar="TYPE...", help="The profile types to turn on.")],
+    method: Annotated[Optional[Method], typer.Option("--method", "-m", case_sensitive=False,
+                                                     help="Collection method [default: the first that has them all].")] = None,
+    fmt: FormatOpt = Format.table,
+    pyroscope: VersionOpt = None,
+) -> None:
+    """Print only what to add to your config to collect the chosen types.
+
+    \b
+    Examples:
+      pyroadvise setup go mutex_duration block_duration
+      pyroadvise setup java alloc_space lock_duration --method alloy
+      pyroadvise setup python inuse_space --format markdown
+    """
+    from .setup import setup_report
+
+    _run("setup", fmt, lambda c: setup_report(c, language, types, method.value if method else None, pyroscope))
+
+
+@app.command()
+def completion(shell: Annotated[Shell, typer.Argument(case_sensitive=False, metavar="SHELL",
+                                                      help="bash, zsh or fish.")]) -> None:
+    """Print a shell completion script (static: a TAB never starts Python).
+
+    \b
+    Install:
+      bash  pyroadvise completion bash > ~/.local/share/bash-completion/completions/pyroadvise
+      zsh   pyroadvise completion zsh > "${fpath[1]}/_pyroadvise"   (any directory in $fpath)
+      fish  pyroadvise completion fish > ~/.config/fish/completions/pyroadvise.fish
+    Regenerate after upgrading pyroadvise: the script lists the catalog's names.
+    """
+    from .completion import script
+    from .loader import load_catalog
+
+    sys.stdout.write(script(shell.value, load_catalog(), app_command()))
+
+
+@catalog_app.command("check")
+def catalog_check(
+    directory: Annotated[Optional[str], typer.Argument(metavar="[DIR]",
+                                                       help="Catalog directory [default: the shipped catalog].")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Validate a catalog and print every problem as CODE file:line message.
+
+    Exits 1 when there is any problem. Codes are listed in the README.
+
+    \b
+    Examples:
+      pyroadvise catalog check
+      pyroadvise catalog check ./my-catalog --format json
+    """
+    from .checking import check_report
+    from .render import emit
+
+    report = check_report(directory)
+    emit("check", report, fmt.value)
+    if not report["ok"]:
+        raise typer.Exit(1)
+
+
+def app_command():
+    """The click command tree, for generating completion scripts and docs."""
+    return typer.main.get_command(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _quiet_broken_pipe()
+    _tolerant_streams()
+    app(prog_name="pyroadvise")
+
+
+def _quiet_broken_pipe() -> None:
+    """`pyroadvise ... | head -1` must end quietly: die by SIGPIPE as coreutils do."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+def _tolerant_streams() -> None:
+    """On a terminal that cannot show every character (LANG=C, cp1252), replace rather than crash."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")

@@ -1,0 +1,47 @@
+"""Errors the user sees, with their exit codes. Raised by advice logic, printed by the CLI."""
+
+from __future__ import annotations
+
+import re
+
+EXIT_OK = 0
+EXIT_DOMAIN = 1  # invalid catalog, or another domain error
+EXIT_USAGE = 2  # bad usage or unknown name (as click does)
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+MAX_SHOWN = 80
+
+
+class PyroadviseError(Exception):
+    """A domain error: a message and optional hints (closest names, next steps)."""
+
+    exit_code = EXIT_DOMAIN
+
+    def __init__(self, message: str, hints: list[str] | tuple[str, ...] = ()):
+        super().__init__(message)
+        self.message = message
+        self.hints = tuple(hints)
+
+
+class UsageProblem(PyroadviseError):
+    """Bad input from the user: an unknown name, an empty string, an impossible combination."""
+
+    exit_code = EXIT_USAGE
+
+
+def shown(user_text: str) -> str:
+    """User input made safe to print inside a message: control characters escaped, length capped."""
+    text = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), user_text)
+    if len(text) > MAX_SHOWN:
+        text = text[: MAX_SHOWN - 3] + "..."
+    return text
+
+
+def safe(text: str) -> str:
+    """Any text (e.g. a message from click that quotes user input) with control characters escaped.
+
+    Line breaks and tabs of the message itself are kept.
+    """
+    return _UNSAFE.sub(
+        lambda m: m.group() if m.group() in "\n\t" else m.group().encode("unicode_escape").decode("ascii"), text
+    )

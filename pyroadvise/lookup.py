@@ -1,0 +1,123 @@
+"""Resolve what the user typed to catalog entries: languages, profile types, versions.
+
+Every failure is a UsageProblem naming the closest valid choices.
+"""
+
+from __future__ import annotations
+
+from . import model as m
+from .errors import UsageProblem, shown
+from .names import closest, loose, type_key
+
+NEWEST_WORDS = ("latest", "newest", "current")
+
+
+def _require_text(value: str, what: str, example: str) -> str:
+    if not value or not value.strip():
+        raise UsageProblem(f"Give a {what}, for example: {example}")
+    return value.strip()
+
+
+def language(catalog: m.Catalog, name: str) -> m.Language:
+    name = _require_text(name, "language", "pyroadvise lang java")
+    key = loose(name)
+    for lang in catalog.languages.values():
+        if key in {loose(lang.id), loose(lang.name)} | {loose(a) for a in lang.aliases}:
+            return lang
+    names = [lang.id for lang in catalog.languages.values()]
+    aliases = names + [a for lang in catalog.languages.values() for a in lang.aliases]
+    near = _dedupe(_language_of(catalog, a) for a in closest(name, aliases))
+    raise UsageProblem(
+        f"Unknown language '{shown(name)}'.",
+        _did_you_mean(near) + [f"Known languages: {', '.join(names)}."],
+    )
+
+
+def _language_of(catalog: m.Catalog, alias: str) -> str:
+    for lang in catalog.languages.values():
+        if alias == lang.id or alias in lang.aliases:
+            return lang.id
+    return alias
+
+
+def profile_type(catalog: m.Catalog, name: str, version: m.Version | None = None) -> m.ProfileType:
+    """A type by id, display name or any spelling of either; or by a Pyroscope profile type ID."""
+    name = _require_text(name, "profile type", "pyroadvise type mutex_duration")
+    if ":" in name:
+        return _type_from_profile_id(catalog, name)
+    key = type_key(name)
+    for ptype in catalog.types.values():
+        if key in (type_key(ptype.id), type_key(ptype.name)):
+            return ptype
+    ids = list(catalog.types)
+    near = closest(name, ids + [t.name for t in catalog.types.values()])
+    near = _dedupe(_type_id_of(catalog, n) for n in near)
+    raise UsageProblem(
+        f"Unknown profile type '{shown(name)}'.",
+        _did_you_mean(near) + [f"Known types: {', '.join(ids)}."],
+    )
+
+
+def _type_id_of(catalog: m.Catalog, name: str) -> str:
+    for ptype in catalog.types.values():
+        if name in (ptype.id, ptype.name):
+            return ptype.id
+    return name
+
+
+def _type_from_profile_id(catalog: m.Catalog, profile_id: str) -> m.ProfileType:
+    wanted = profile_id.strip()
+    if wanted.endswith(":delta"):
+        wanted = wanted[: -len(":delta")]
+    owners = _dedupe(
+        type_id
+        for lang in catalog.languages.values()
+        for type_id, entry in lang.types.items()
+        for pid in entry.ids
+        if pid.id == wanted
+    )
+    if len(owners) == 1:
+        return catalog.types[owners[0]]
+    if owners:
+        raise UsageProblem(
+            f"The profile type ID '{shown(profile_id)}' is used by several types: {', '.join(owners)}.",
+            [f"Ask for one of them by name, e.g. pyroadvise type {owners[0]}"],
+        )
+    raise UsageProblem(
+        f"No catalogued profile type has the ID '{shown(profile_id)}'.",
+        ["IDs differ per runtime and agent version; list the ones your server stores with:"
+         " profilecli query series --label-names=__profile_type__"],
+    )
+
+
+def version(catalog: m.Catalog, name: str | None) -> m.Version:
+    if name is None:
+        return catalog.versions[catalog.newest]
+    value = name.strip().lower()
+    if value in NEWEST_WORDS:
+        return catalog.versions[catalog.newest]
+    if value.startswith("v"):
+        value = value[1:]
+    if value in catalog.versions:
+        return catalog.versions[value]
+    # "2.2" means the newest catalogued 2.2.x
+    prefixed = [v for v in catalog.versions if v.startswith(value + ".")] if value else []
+    if prefixed:
+        return catalog.versions[prefixed[-1]]
+    known = list(catalog.versions)
+    raise UsageProblem(
+        f"Pyroscope version '{shown(name)}' is not catalogued.",
+        [f"Catalogued versions: {', '.join(known)} (default: {catalog.newest}, the newest)."],
+    )
+
+
+def _did_you_mean(names: list[str]) -> list[str]:
+    return [f"Did you mean: {', '.join(names)}?"] if names else []
+
+
+def _dedupe(items) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out

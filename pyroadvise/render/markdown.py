@@ -1,0 +1,172 @@
+"""GitHub-flavoured Markdown output, built as plain strings (no rich)."""
+
+from __future__ import annotations
+
+from . import labels as L
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def _code(value: str) -> str:
+    fence = "``" if "`" in value else "`"
+    return f"{fence}{value}{fence}"
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(_cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _via(methods: list[dict]) -> str:
+    return ", ".join(L.METHOD_NAMES.get(m["method"], m["method"]) +
+                     (f" ({L.SOURCE_ONLY})" if m["status"] == "source-only" else "") for m in methods)
+
+
+def _enable(steps: list[dict]) -> str:
+    parts = []
+    for step in steps:
+        text = f"{_code(step['setting'])} ({L.DEFAULT} {step['default']}"
+        text += f"; {L.START} {step['start']})" if step.get("start") else ")"
+        parts.append(text)
+    return "<br>".join(parts)
+
+
+def _ids(ids: list[dict]) -> str:
+    return "<br>".join(_code(p["id"]) + ("" if p["evidence"] in ("test", "source", "docs") else f" ({p['evidence']})")
+                       for p in ids)
+
+
+def _bullets(title: str, lines: list[str]) -> str:
+    return f"**{title}**\n\n" + "".join(f"- {line}\n" for line in lines) + "\n"
+
+
+def _sources(report: dict, show: bool) -> str:
+    if not show or not report.get("sources"):
+        return ""
+    return f"\n## {L.SOURCES}\n\n" + _table([L.SOURCE, L.WHERE], [
+        [f"{s['title']} ({s['id']})", s["where"] + (f" {s['url']}" if s.get("url") else "")] for s in report["sources"]
+    ])
+
+
+def lang(report: dict, show_sources: bool) -> str:
+    lang_ = report["language"]
+    out = f"# {lang_['name']} ({lang_['id']}), Pyroscope {report['pyroscope']}\n\n{lang_['summary']}\n\n"
+    out += _table([L.TYPE, "Via", L.SHOWS, L.WHEN, L.TURN_ON, L.QUERY], [
+        [f"{i['name']} ({_code(i['type'])})", _via(i["methods"]), i["measures"], i["when_to_use"],
+         _enable(i["enable"]), _ids(i["ids"])] for i in report["supported"]
+    ])
+    if report["unsupported"]:
+        out += "\n" + _bullets(L.NOT_IN.format(name=lang_["name"], version=report["pyroscope"]), [
+            f"{u['name']} ({_code(u['type'])})" + (f": {', '.join(u['languages'])}" if u["languages"] else "")
+            for u in report["unsupported"]
+        ])
+    if lang_["notes"]:
+        out += _bullets(L.NOTES, lang_["notes"])
+    return out + _sources(report, show_sources)
+
+
+def symptom(report: dict, show_sources: bool) -> str:
+    sym = report["symptom"]
+    where = f"{report['language']['name']}, " if report["language"] else ""
+    out = f"# {sym['name']} ({_code(sym['id'])})\n\n{where}Pyroscope {report['pyroscope']}\n\n"
+    if report["other_matches"]:
+        out += L.ALSO_CLOSE + ", ".join(_code(o["id"]) for o in report["other_matches"]) + "\n\n"
+    for rank, rec in enumerate(report["recommendations"], 1):
+        out += f"{rank}. **{rec['name']}** ({_code(rec['type'])}): {rec['why']}\n"
+        out += f"   - {L.FLAMEGRAPH}: {rec['flamegraph_insight']}\n"
+        if "enable" in rec:
+            out += f"   - {L.TURN_ON}: {_enable(rec['enable']).replace('<br>', '; ')}\n"
+            out += f"   - {L.QUERY}: {_ids(rec['ids']).replace('<br>', ', ')}\n"
+    if not report["recommendations"]:
+        out += L.NO_PROFILE.format(name=report["language"]["name"], version=report["pyroscope"]) + "\n"
+    out += "\n"
+    if report["unavailable"]:
+        out += _bullets(L.MISSING.format(name=report["language"]["name"]), [
+            f"{u['name']} ({_code(u['type'])})" + (f": {L.USE_INSTEAD} {u['alternative']['name']}"
+                                                   if u["alternative"]["type"] else "")
+            for u in report["unavailable"]
+        ])
+    if report["beyond"]:
+        out += f"**{L.BEYOND}:** {report['beyond']}\n"
+    return out + _sources(report, show_sources)
+
+
+def type_(report: dict, show_sources: bool) -> str:
+    t = report["type"]
+    out = f"# {t['name']} ({_code(t['id'])}), Pyroscope {report['pyroscope']}\n\n"
+    rows = [(L.UNIT, t["unit"]), (L.KIND, L.KINDS[t["kind"]]), (L.MEASURES, t["measures"]),
+            (L.WHEN, t["when_to_use"]), (L.FLAMEGRAPH, t["flamegraph_insight"]), (L.CAUTION, t["caution"]),
+            (L.OVERHEAD, t["overhead"]), (L.IF_EMPTY, t["if_empty"])]
+    out += "".join(f"- **{label}:** {value}\n" for label, value in rows)
+    out += "\n" + _bullets(L.CANNOT, t["cannot_show"])
+    if t["per_language"]:
+        out += _table([L.LANGUAGE, "Via", L.TURN_ON, L.QUERY], [
+            [p["name"], _via(p["methods"]), _enable(p["enable"]), _ids(p["ids"])] for p in t["per_language"]
+        ])
+    else:
+        out += L.TYPE_ABSENT.format(version=report["pyroscope"], versions=", ".join(t["in_versions"]) or "-") + "\n"
+    return out + _sources(report, show_sources)
+
+
+def matrix(report: dict, show_sources: bool) -> str:
+    headers = [L.PROFILE_TYPE] + [c["name"] for c in report["columns"]]
+    rows = []
+    for row in report["rows"]:
+        cells = [row["name"]]
+        for col in report["columns"]:
+            mark = ""
+            if col["id"] in row["supported"]:
+                mark = L.CELL_SOURCE_ONLY if col["id"] in row["source_only"] else L.CELL_YES
+            cells.append(mark)
+        rows.append(cells)
+    out = f"# Pyroscope {report['pyroscope']}: {report['title']}\n\n" + _table(headers, rows)
+    out += f"\n{L.MATRIX_LEGEND}\n\n{report['layout']}\n"
+    return out + _sources(report, show_sources)
+
+
+def diff(report: dict, show_sources: bool) -> str:
+    out = f"# {L.DIFF_TITLE.format(old=report['from'], new=report['to'])}\n\n"
+    if report["changes"]:
+        out += _table([L.LANGUAGE, L.PROFILE_TYPE, L.CHANGE, report["from"], report["to"]], [
+            [c["language_name"], f"{c['name']} ({_code(c['type'])})", L.CHANGES[c["change"]],
+             _via(c["before"]) or "-", _via(c["after"]) or "-"] for c in report["changes"]
+        ])
+    else:
+        out += L.NO_CHANGES + "\n"
+    if report["notes"]:
+        out += "\n" + _bullets(L.WHAT_CHANGED, report["notes"])
+    return out + _sources(report, show_sources)
+
+
+def listing(report: dict, show_sources: bool) -> str:
+    if "languages" in report:
+        return _table([L.ID, L.NAME, L.ALIASES], [[_code(i["id"]), i["name"], ", ".join(i["aliases"])]
+                                                  for i in report["languages"]])
+    if "types" in report:
+        return _table([L.ID, L.NAME, L.UNIT, L.LANGUAGES], [
+            [_code(i["id"]), i["name"], i["unit"], ", ".join(i["languages"])] for i in report["types"]])
+    return _table([L.ID, L.NAME, L.CATEGORY], [[_code(i["id"]), i["name"], i["category"]] for i in report["symptoms"]])
+
+
+def setup(report: dict, show_sources: bool) -> str:
+    out = f"# {report['language']['name']}, {report['method']['name']}: {', '.join(report['types'])}\n\n"
+    if report["snippet"]:
+        out += f"```{report['syntax']}\n{report['snippet']}\n```\n\n"
+    out += _table([L.PROFILE_TYPE, L.TURN_ON, L.HOW], [
+        [_code(s["type"]), _enable([s]), s["how"]] for s in report["steps"]])
+    return out
+
+
+def check(report: dict, show_sources: bool) -> str:
+    lines = [f"- `{p['code']}` {p['where']} {p['message']}" for p in report["problems"]]
+    summary = (L.CHECK_OK.format(directory=report["catalog"]) if report["ok"]
+               else L.CHECK_BAD.format(count=len(report["problems"]), directory=report["catalog"]))
+    return "\n".join(lines + [summary]) + "\n"
+
+
+RENDERERS = {"lang": lang, "symptom": symptom, "type": type_, "matrix": matrix, "diff": diff, "list": listing,
+             "setup": setup, "check": check}
