@@ -1,11 +1,11 @@
-"""Find the catalog, read it, and hand it to validation.
+"""Find the catalog, read it, validate it.
 
-The YAML files are the truth. Parsing YAML costs more than the rest of a command, so the package
-ships a cache next to this module (``catalog-cache.json``): the same data already parsed, with a
-fingerprint of the YAML it came from. The cache is used only while every YAML file still matches
-its fingerprint; otherwise the YAML is parsed (slower, never wrong). Either way the data goes
-through the same validation. ``python -m pyroadvise.regen`` rewrites the cache; a test fails while
-it is stale.
+The YAML files are the truth. Parsing and validating them costs more than the rest of a command,
+so the package ships a cache next to this module (``catalog-cache.json``): the validated catalog
+(see snapshot.py) under a fingerprint of the YAML files it came from. It is used only while every
+YAML file still matches the fingerprint, and was written by this same version of pyroadvise;
+otherwise the YAML is parsed and validated (slower, never wrong). ``python -m pyroadvise.regen``
+rewrites the cache; a test fails while it is stale.
 """
 
 from __future__ import annotations
@@ -83,27 +83,37 @@ def parse_files(raw: dict[str, bytes]) -> dict[str, tuple[Any, dict]]:
     return files
 
 
-def read_cache(path: Path, expected: str) -> dict[str, tuple[Any, dict]] | None:
+def _stamp(raw: dict[str, bytes]) -> str:
+    from . import __version__
+
+    return f"pyroadvise {__version__};{fingerprint(raw)}"
+
+
+def read_cache(path: Path, raw: dict[str, bytes]) -> Catalog | None:
+    """The cached catalog, or None when the cache is missing, unreadable or not for these files."""
     import json
 
     try:
         with open(path, encoding="utf-8") as handle:
             cache = json.load(handle)
-    except (OSError, ValueError):
+        if cache["stamp"] != _stamp(raw):
+            return None
+        from .snapshot import decode
+
+        return decode(cache["catalog"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
-    if not isinstance(cache, dict) or cache.get("fingerprint") != expected or not isinstance(cache.get("files"), dict):
-        return None
-    return {rel: (data, {}) for rel, data in cache["files"].items()}
 
 
 def cache_text(directory: Path) -> str:
     """The cache file's content for a catalog directory (which must be valid)."""
     import json
 
+    from .snapshot import encode
+
     raw = read_files(directory)
-    files = parse_files(raw)
-    build(files)
-    payload = {"fingerprint": fingerprint(raw), "files": {rel: data for rel, (data, _) in files.items()}}
+    catalog = build(parse_files(raw))
+    payload = {"stamp": _stamp(raw), "catalog": encode(catalog)}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -125,10 +135,7 @@ def load_catalog(directory: Path | None = None, cache: Path | None = None) -> Ca
         cache = cache or CACHE_FILE
     raw = read_files(directory)
     if cache is not None:
-        files = read_cache(cache, fingerprint(raw))
-        if files is not None:
-            try:
-                return build(files)
-            except CatalogError:
-                pass  # parse the YAML below, so that problems carry line numbers
+        catalog = read_cache(cache, raw)
+        if catalog is not None:
+            return catalog
     return build(parse_files(raw))

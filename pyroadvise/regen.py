@@ -1,0 +1,94 @@
+"""Regenerate every generated file from the catalog and the CLI, or check that they are fresh.
+
+    python -m pyroadvise.regen          # rewrite what is stale
+    python -m pyroadvise.regen --check  # exit 1 and name what is stale (the tests do this)
+
+Generated: the start-up cache (pyroadvise/catalog-cache.json), the shell completion scripts under
+completions/, and the README's marked blocks (command outputs, the list of catalog problem codes).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .loader import CACHE_FILE, cache_text, default_catalog_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPLETIONS = {"bash": "completions/pyroadvise.bash", "zsh": "completions/_pyroadvise",
+               "fish": "completions/pyroadvise.fish"}
+README = ROOT / "README.md"
+
+# <!-- BEGIN output: pyroadvise lang java --> ... <!-- END output -->
+_BLOCK = re.compile(r"(<!-- BEGIN (output|generated): ([^>]*?) -->\n)(.*?)(<!-- END \2 -->)", re.S)
+OUTPUT_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "PYROADVISE_CATALOG": ""}
+
+
+def run_cli(args: list[str]) -> str:
+    """The CLI's output as a user sees it at 100 columns without colour."""
+    env = {k: v for k, v in os.environ.items() if k not in OUTPUT_ENV and not k.startswith("FORCE_COLOR")}
+    env.update({k: v for k, v in OUTPUT_ENV.items() if v})
+    result = subprocess.run([sys.executable, "-m", "pyroadvise", *args], capture_output=True, text=True,
+                            env=env, encoding="utf-8")
+    return result.stdout + result.stderr
+
+
+def completion_script(shell: str) -> str:
+    return run_cli(["completion", shell])
+
+
+def codes_table() -> str:
+    from .problems import CODES
+
+    rows = "".join(f"| `{code}` | {text} |\n" for code, text in CODES.items())
+    return "| code | problem |\n|---|---|\n" + rows
+
+
+def readme_text(current: str) -> str:
+    def fill(match: re.Match) -> str:
+        kind, name = match.group(2), match.group(3).strip()
+        if kind == "generated":
+            body = {"codes": codes_table}[name]()
+        else:
+            command = name.split()
+            assert command[0] == "pyroadvise", name
+            body = "```text\n$ " + name + "\n" + run_cli(command[1:]).rstrip() + "\n```\n"
+        return match.group(1) + body + match.group(5)
+
+    return _BLOCK.sub(fill, current)
+
+
+def targets() -> dict[Path, str]:
+    """Every generated file and the content it should have."""
+    out = {CACHE_FILE: cache_text(default_catalog_dir())}
+    for shell, rel in COMPLETIONS.items():
+        out[ROOT / rel] = completion_script(shell)
+    if README.exists():
+        out[README] = readme_text(README.read_text(encoding="utf-8"))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = []
+    for path, content in targets().items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == content:
+            continue
+        stale.append(path)
+        if not check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+    for path in stale:
+        print(f"{'stale' if check else 'rewrote'}: {path.relative_to(ROOT)}")
+    if check and stale:
+        print("Run: python -m pyroadvise.regen")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
