@@ -4,7 +4,6 @@ Start-up matters (this runs mid-incident and from scripts), so nothing heavy is 
 level: the catalog, the advice logic and rich are imported by the commands that use them.
 """
 
-from __future__ import annotations
 
 import sys
 from enum import Enum
@@ -46,8 +45,42 @@ def _click_exception_class() -> type:
     return next(k for k in typer.BadParameter.__mro__ if k.__name__ == "ClickException")
 
 
+# Subcommands are built only when used: Typer inspects a command's signature when it builds it, and a
+# user runs one command at a time (click's documented "lazily loading subcommands" pattern).
+COMMANDS: dict = {}
+
+
+def command(name: str, **kwargs):
+    """Register a subcommand on its own Typer app, to be built on first use."""
+    sub = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+    COMMANDS[name] = sub
+    return sub.command(name=name, **kwargs)
+
+
 class App(typer.core.TyperGroup):
-    """The root group: turns every error into a message and an exit code, never a traceback."""
+    """The root group: builds subcommands lazily, and turns every error into a message and an exit code."""
+
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        sub = COMMANDS.get(name)
+        if sub is None:
+            return None
+        built = _BUILT.get(name)
+        if built is None:
+            built = _BUILT[name] = typer.main.get_command(sub)
+        return built
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            from .names import closest
+
+            near = closest(name, list(COMMANDS))
+            hint = f" Did you mean: {', '.join(near)}?" if near else ""
+            ctx.fail(f"No such command '{name}'.{hint} Commands: {', '.join(COMMANDS)}.")
+        return super().resolve_command(ctx, args)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
@@ -59,6 +92,9 @@ class App(typer.core.TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+_BUILT: dict = {}
 
 
 def report_error(exc: Exception) -> int:
@@ -125,9 +161,6 @@ Start from what you know:
 Every command takes --format table|json|markdown and --pyroscope VERSION (default: the newest
 release in the catalog). PYROADVISE_CATALOG=DIR reads the catalog from DIR.""",
 )
-catalog_app = typer.Typer(cls=typer.core.TyperGroup, no_args_is_help=True, rich_markup_mode=None,
-                          help="Work with the catalog itself.")
-app.add_typer(catalog_app, name="catalog")
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", case_sensitive=False,
                                            help="Output format: a table for people, json for scripts, markdown for docs.")]
@@ -158,7 +191,7 @@ def root(
     pass
 
 
-@app.command()
+@command("lang")
 def lang(
     language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="A language: go, java, dotnet, ruby, python, rust, nodejs, ebpf "
                                                  "(also golang, kotlin, c#, node, py...).")],
@@ -179,7 +212,7 @@ def lang(
     _run("lang", fmt, lambda c: lang_report(c, language, pyroscope), sources)
 
 
-@app.command()
+@command("symptom")
 def symptom(
     text: Annotated[List[str], typer.Argument(metavar="TEXT...", help="The symptom in your words; quotes optional.")],
     lang: Annotated[Optional[str], typer.Option("--lang", "-l", metavar="LANGUAGE",
@@ -201,7 +234,7 @@ def symptom(
     _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources)
 
 
-@app.command(name="type")
+@command("type")
 def type_(
     name: Annotated[str, typer.Argument(metavar="TYPE", help="A profile type: mutex_duration, mutex-duration, "
                                                              "'Mutex Duration', or a profile type ID.")],
@@ -222,7 +255,7 @@ def type_(
     _run("type", fmt, lambda c: type_report(c, name, pyroscope), sources)
 
 
-@app.command()
+@command("matrix")
 def matrix(
     diff: Annotated[Optional[str], typer.Option("--diff", metavar="OLD",
                                                 help="Show what changed from release OLD to --pyroscope.")] = None,
@@ -246,7 +279,7 @@ def matrix(
         _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources)
 
 
-@app.command(name="list")
+@command("list")
 def list_(
     kind: Annotated[ListKind, typer.Argument(case_sensitive=False, metavar="KIND",
                                              help="What to list: languages, types or symptoms.")],
@@ -265,7 +298,7 @@ def list_(
     _run("list", fmt, lambda c: list_report(c, kind.value, pyroscope))
 
 
-@app.command()
+@command("setup")
 def setup(
     language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="The language to configure.")],
     types: Annotated[List[str], typer.Argument(metavar="TYPE...", help="The profile types to turn on.")],
@@ -287,7 +320,7 @@ def setup(
     _run("setup", fmt, lambda c: setup_report(c, language, types, method.value if method else None, pyroscope))
 
 
-@app.command()
+@command("completion")
 def completion(shell: Annotated[Shell, typer.Argument(case_sensitive=False, metavar="SHELL",
                                                       help="bash, zsh or fish.")]) -> None:
     """Print a shell completion script (static: a TAB never starts Python).
@@ -303,6 +336,16 @@ def completion(shell: Annotated[Shell, typer.Argument(case_sensitive=False, meta
     from .loader import load_catalog
 
     sys.stdout.write(script(shell.value, load_catalog(), app_command()))
+
+
+catalog_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, add_completion=False,
+                          pretty_exceptions_enable=False, help="Work with the catalog itself.")
+COMMANDS["catalog"] = catalog_app
+
+
+@catalog_app.callback()
+def catalog() -> None:
+    """Work with the catalog itself."""
 
 
 @catalog_app.command("check")

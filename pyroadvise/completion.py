@@ -78,7 +78,10 @@ def command_tree(command, path: tuple[str, ...] = (), parent=None) -> list[Cmd]:
         if getattr(param, "hidden", False):
             continue
         if param.param_type_name == "option":
-            names = tuple(param.opts) + tuple(param.secondary_opts)
+            # Long names first, otherwise as declared: click builds the help option's names from a
+            # set, so without a fixed order every run could write a different script (`regen --check`).
+            names = tuple(sorted(tuple(param.opts) + tuple(param.secondary_opts),
+                                 key=lambda n: not n.startswith("--")))
             takes = not param.is_flag
             options.append(Opt(names, _plain(param.help), takes, _values_of(param) if takes else None))
         else:

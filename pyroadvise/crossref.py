@@ -53,6 +53,8 @@ class _Assembler:
         self.problems = problems
         self.source_refs: list[tuple[Context, tuple, str]] = []
         self.have: dict[tuple[str, str], frozenset[str]] = {}
+        self.type_index: dict[str, int] = {}  # type id -> its index in types.yaml (for lines)
+        self.language_ctx: dict[str, Context] = {}  # language id -> the file that defines it
 
     def run(self) -> m.Catalog:
         sources = self.sources()
@@ -101,6 +103,7 @@ class _Assembler:
                 owner = names.setdefault(loose(name), t["id"])
                 if owner != t["id"]:
                     ctx.report("CAT013", path + ("name",), f"{name!r} is also a name of type {owner!r}")
+            self.type_index[t["id"]] = i
             out[t["id"]] = m.ProfileType(
                 t["id"], t["name"], t["unit"], t["kind"], t["measures"], t["when_to_use"],
                 t["flamegraph_insight"], t["caution"], _strings(t["cannot_show"]), t["overhead"],
@@ -130,6 +133,7 @@ class _Assembler:
                 owner = claimed.setdefault(loose(key), data["id"])
                 if owner != data["id"]:
                     ctx.report("CAT013", path, f"{key!r} already names language {owner!r}")
+            self.language_ctx[data["id"]] = ctx
             methods = self.methods(ctx, data)
             lang_types = self.language_types(ctx, data, types, methods)
             out[data["id"]] = m.Language(
@@ -282,9 +286,15 @@ class _Assembler:
 
     def every_language_answered(self, ctx, path, symptom: m.Symptom, languages, versions) -> None:
         for version in versions.values():
+            # Languages with the same types at this version get the same answer: check each set once.
+            checked: set[frozenset[str]] = set()
             for lang_id in languages:
                 have = self.have[(version.id, lang_id)]
                 entry = symptom.languages.get(lang_id)
+                if entry is None:
+                    if have in checked:
+                        continue
+                    checked.add(have)
                 ranking = entry.suggest if entry and entry.suggest is not None else symptom.suggest
                 beyond = (entry.beyond if entry else None) or symptom.beyond
                 if not beyond and not any(s.type in have for s in ranking):
@@ -304,13 +314,13 @@ class _Assembler:
         for type_id in types:
             if type_id not in seen_types:
                 _, ctx = self.file("types.yaml")
-                index = list(types).index(type_id)
-                ctx.report("CAT021", ("types", index, "id"), f"type {type_id!r} has no row in any version")
+                ctx.report("CAT021", ("types", self.type_index[type_id], "id"), f"type {type_id!r} has no row in any version")
         for (lang_id, type_id), methods in sorted(needed.items()):
             lang = languages.get(lang_id)
             if lang is None:
                 continue
-            _, ctx = self.file(f"languages/{lang_id}.yaml")
+            # By id, not by file name: a misnamed file (CAT018) must not hide its other problems.
+            ctx = self.language_ctx[lang_id]
             entry = lang.types.get(type_id)
             if entry is None:
                 ctx.report("CAT015", ("types",), f"no entry for {type_id!r}, which the matrix gives {lang_id}")
@@ -320,7 +330,7 @@ class _Assembler:
             if not entry.ids:
                 ctx.report("CAT015", ("types", type_id, "ids"), "no profile type ID (use id: unknown with a note)")
         for lang_id, lang in languages.items():
-            _, ctx = self.file(f"languages/{lang_id}.yaml")
+            ctx = self.language_ctx[lang_id]
             for type_id in lang.types:
                 if (lang_id, type_id) not in needed:
                     ctx.report("CAT010", ("types", type_id), f"no version's matrix gives {lang_id} the type {type_id!r}")

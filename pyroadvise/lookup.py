@@ -76,6 +76,11 @@ def _type_from_profile_id(catalog: m.Catalog, profile_id: str) -> m.ProfileType:
         for pid in entry.ids
         if pid.id == wanted
     )
+    if len(owners) > 1:
+        # Several languages file one ID under different types (.NET's heap is its in-use data):
+        # the sample type, the ID's second part, names the type when it is one of them.
+        named = [t for t in owners if t == wanted.split(":")[1]]
+        owners = named or owners
     if len(owners) == 1:
         return catalog.types[owners[0]]
     if owners:

@@ -54,13 +54,15 @@ def _edits(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-def _similarity(query: str, word: str) -> float:
+def _similarity(query: str, word: str, letters: set[str], word_letters: set[str]) -> float:
     if query == word:
         return 1.0
     shorter = min(len(query), len(word))
-    if shorter >= 4 and (word.startswith(query) or query.startswith(word)):
+    if shorter < 4 or abs(len(query) - len(word)) > 2 and not (word.startswith(query) or query.startswith(word)):
+        return 0.0
+    if word.startswith(query) or query.startswith(word):
         return STEM
-    if shorter < 4 or len(set(query) ^ set(word)) > 4:  # cheap reject: two edits change at most 4 letters
+    if len(letters ^ word_letters) > 4:  # cheap reject: two edits change at most 4 letters
         return 0.0
     distance = _edits(query, word, 2)
     if distance == 1:
@@ -80,15 +82,20 @@ def rank(catalog: m.Catalog, text: str) -> list[Match]:
     query = [w for w in words(text) if w not in stop] or words(text)
     if not query:
         return []
-    phrases = [(s.id, c, [w for w in words(c) if w not in stop] or words(c)) for s in catalog.symptoms.values()
-               for c in _candidates(s)]
-    vocabulary = {w for _, _, ws in phrases for w in ws}
-    weight = {(q, w): _similarity(q, w) for q in set(query) for w in vocabulary}
+    phrases = [(s.id, c, ws) for s in catalog.symptoms.values() for c in _candidates(s)
+               if (ws := [w for w in words(c) if w not in stop] or words(c))]
+    vocabulary = {w: set(w) for _, _, ws in phrases for w in ws}
+    weight: dict[tuple[str, str], float] = {}
+    for q in set(query):
+        q_letters = set(q)
+        for w, letters in vocabulary.items():
+            weight[(q, w)] = _similarity(q, w, q_letters, letters)
+    best_for_word = {w: max(weight[(q, w)] for q in query) for w in vocabulary}
     best: dict[str, Match] = {}
     for symptom_id, phrase, phrase_words in phrases:
-        if not phrase_words:
-            continue
-        matched_phrase = sum(max(weight[(q, w)] for q in query) for w in phrase_words)
+        matched_phrase = sum(best_for_word[w] for w in phrase_words)
+        if not matched_phrase:
+            continue  # shares no word with the query
         matched_query = sum(max(weight[(q, w)] for w in phrase_words) for q in query)
         score = (matched_phrase + matched_query) / (len(phrase_words) + len(query))
         if score > best.get(symptom_id, Match(symptom_id, 0.0, "")).score:

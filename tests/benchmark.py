@@ -1,0 +1,208 @@
+"""Start-up benchmark: whole commands against the bare interpreter, and catalog loading in process.
+
+    python tests/benchmark.py [--rounds 20]
+
+Not part of the test run (timings are not tests; tests/test_speed_guards.py guards speed with
+deterministic checks). Each command runs as a whole process, alternated with `python -c pass` so
+that both see the same machine load; a command's ratio is the median of its per-pair ratios.
+The installed `pyroadvise` console script is what gets timed (install with `pip install .`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TARGETS = {  # ratio to `python -c pass`, median
+    "--help": 6.0,
+    "lang java": 8.0,
+    "json": 6.0,
+    "completion": 2.0,
+}
+LOAD_TARGET_MS = 5.0
+
+
+def _time(cmd: list[str], env: dict) -> float:
+    # No timeout= here: subprocess then polls with sleeps that inflate short runs.
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - start
+
+
+def commands(prog: str) -> list[tuple[str, list[str], str | None]]:
+    bash_tab = ("source " + str(ROOT / "completions/pyroadvise.bash") +
+                '; COMP_WORDS=(pyroadvise lang ""); COMP_CWORD=2; _pyroadvise; echo "${COMPREPLY[@]}"')
+    return [
+        ("pyroadvise --help", [prog, "--help"], "--help"),
+        ("pyroadvise lang java", [prog, "lang", "java"], "lang java"),
+        ("pyroadvise symptom leak --lang go", [prog, "symptom", "leak", "--lang", "go"], None),
+        ("pyroadvise lang java --format json", [prog, "lang", "java", "--format", "json"], "json"),
+        ("pyroadvise symptom leak --lang go --format json",
+         [prog, "symptom", "leak", "--lang", "go", "--format", "json"], "json"),
+        ("pyroadvise matrix", [prog, "matrix"], None),
+        ("one bash TAB: pyroadvise lang <TAB>", ["bash", "--norc", "--noprofile", "-c", bash_tab], "completion"),
+    ]
+
+
+def bench_processes(rounds: int) -> list[tuple[str, float, float, float | None]]:
+    # The console script next to this interpreter first (a venv need not be activated).
+    prog = shutil.which("pyroadvise", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if prog is None:
+        sys.exit("pyroadvise is not on PATH: install it first (pip install .)")
+    # Bytecode caches on, as on any normal install (the warm-up runs write them).
+    skip = ("PYROADVISE_CATALOG", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in skip} | {"COLUMNS": "100"}
+    base_cmd = [sys.executable, "-c", "pass"]
+    rows = []
+    base_all: list[float] = []
+    for name, cmd, target in commands(prog):
+        for _ in range(2):  # warm the file cache
+            _time(cmd, env)
+        times, ratios = [], []
+        for _ in range(rounds):
+            base = _time(base_cmd, env)
+            took = _time(cmd, env)
+            base_all.append(base)
+            times.append(took)
+            ratios.append(took / base)
+        rows.append((name, statistics.median(times), statistics.median(ratios), TARGETS.get(target)))
+    rows.insert(0, ("python -c pass", statistics.median(base_all), 1.0, None))
+    return rows
+
+
+def synthetic_catalog(factor: int, into: Path) -> Path:
+    """The shipped catalog repeated `factor` times, every id renamed per copy (and one version per copy)."""
+    import yaml
+
+    from pyroadvise.loader import default_catalog_dir
+
+    src = default_catalog_dir()
+
+    def load(rel):
+        return yaml.safe_load((src / rel).read_text(encoding="utf-8"))
+
+    def suffix(value, k):
+        return f"{value}x{k}"
+
+    (into / "languages").mkdir(parents=True)
+    (into / "versions").mkdir()
+    sources, types, symptoms = load("sources.yaml"), load("types.yaml"), load("symptoms.yaml")
+    out_sources, out_types, out_symptoms = [], [], []
+    for k in range(factor):
+        out_sources += [s | {"id": suffix(s["id"], k)} for s in sources["sources"]]
+        for t in types["types"]:
+            out_types.append(t | {"id": suffix(t["id"], k), "name": suffix(t["name"], k),
+                                  "see_also": [suffix(x, k) for x in t.get("see_also", [])],
+                                  "sources": [suffix(x, k) for x in t["sources"]]})
+        for s in symptoms["symptoms"]:
+            def sug(items):
+                return [i | {"type": suffix(i["type"], k)} for i in items]
+            langs = {suffix(lang, k): e | ({"suggest": sug(e["suggest"])} if "suggest" in e else {})
+                     for lang, e in s.get("languages", {}).items()}
+            out_symptoms.append(s | {"id": suffix(s["id"], k), "name": suffix(s["name"], k),
+                                     "phrases": [suffix(p, k) for p in s["phrases"]], "suggest": sug(s["suggest"]),
+                                     "languages": langs, "sources": [suffix(x, k) for x in s["sources"]]})
+        for path in (src / "languages").glob("*.yaml"):
+            lang = load(f"languages/{path.name}")
+            lang_id = suffix(lang["id"], k)
+            lang.update(id=lang_id, name=suffix(lang["name"], k), aliases=[suffix(a, k) for a in lang["aliases"]],
+                        sources=[suffix(x, k) for x in lang["sources"]])
+            lang["types"] = {suffix(t, k): e | {"sources": [suffix(x, k) for x in e["sources"]]}
+                             for t, e in lang["types"].items()}
+            (into / "languages" / f"{lang_id}.yaml").write_text(yaml.safe_dump(lang, sort_keys=False))
+        for n, path in enumerate(sorted((src / "versions").glob("*.yaml"))):
+            ver = load(f"versions/{path.name}")
+            version = f"{n + 1}.{k}.0"
+            ver.update(pyroscope=version, sources=[suffix(x, k) for x in ver["sources"]])
+            ver["columns"] = [c | {"id": suffix(c["id"], k), "language": suffix(c["language"], k)}
+                              for c in ver["columns"]]
+            ver["rows"] = {suffix(t, k): cells for t, cells in ver["rows"].items()}
+            ver["notes"] = [x | {"type": suffix(x["type"], k), "column": suffix(x["column"], k)}
+                            for x in ver.get("notes", [])]
+            (into / "versions" / f"{version}.yaml").write_text(yaml.safe_dump(ver, sort_keys=False))
+    for name, key, items, extra in (("sources.yaml", "sources", out_sources, {}),
+                                    ("types.yaml", "types", out_types, {"query_hint": types["query_hint"]}),
+                                    ("symptoms.yaml", "symptoms", out_symptoms, {"stopwords": symptoms["stopwords"]})):
+        doc = {"schema_version": 1} | extra | {key: items}
+        (into / name).write_text(yaml.safe_dump(doc, sort_keys=False))
+    return into
+
+
+def _median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def bench_loading(repeat: int) -> list[tuple[str, float, float]]:
+    sys.path.insert(0, str(ROOT))
+    from pyroadvise.loader import CACHE_FILE, cache_text, default_catalog_dir, load_catalog, parse_files, read_files
+    from pyroadvise.validate import build_catalog
+
+    shipped = default_catalog_dir()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        big = synthetic_catalog(10, Path(tmp) / "catalog")
+        big_cache = Path(tmp) / "cache.json"
+        big_cache.write_text(cache_text(big), encoding="utf-8")
+        size = sum(p.stat().st_size for p in shipped.rglob("*.yaml"))
+        big_size = sum(p.stat().st_size for p in big.rglob("*.yaml"))
+        for label, directory, cache in (("shipped", shipped, CACHE_FILE), ("10x", big, big_cache)):
+            raw = read_files(directory)
+            files = parse_files(raw)
+            rows.append((f"{label}: load via the start-up cache (what commands do)",
+                         _median_ms(lambda: load_catalog(directory, cache), repeat), 0))
+            rows.append((f"{label}: validate parsed data (catalog check, PYROADVISE_CATALOG)",
+                         _median_ms(lambda: build_catalog(files), max(3, repeat // 4)), 0))
+            rows.append((f"{label}: parse YAML and validate", _median_ms(lambda: load_catalog(directory), 3), 0))
+    return [(name, ms, 0) for name, ms, _ in rows], size, big_size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=20, help="alternating pairs per command (default 20)")
+    args = parser.parse_args()
+
+    print(f"Whole processes, {args.rounds} alternating pairs each; ratio = median of per-pair ratios "
+          f"to `python -c pass`.")
+    print(f"{'command':50} {'median':>9} {'ratio':>7} {'target':>8}", flush=True)
+    failed = False
+    for name, median, ratio, target in bench_processes(args.rounds):
+        verdict = ""
+        if target is not None:
+            ok = ratio <= target
+            failed |= not ok
+            verdict = f"<= {target:.0f}x {'ok' if ok else 'MISSED'}"
+        print(f"{name:50} {median * 1000:7.1f}ms {ratio:6.2f}x  {verdict}")
+
+    rows, size, big_size = bench_loading(repeat=50)
+    print(f"\nCatalog loading in process (median): shipped catalog {size / 1000:.0f} kB of YAML, "
+          f"synthetic {big_size / 1000:.0f} kB ({big_size / size:.1f}x).")
+    by_name = {}
+    for name, ms, _ in rows:
+        by_name[name] = ms
+        print(f"{name:62} {ms:8.2f} ms")
+    shipped_ms = by_name["shipped: load via the start-up cache (what commands do)"]
+    big_ms = by_name["10x: load via the start-up cache (what commands do)"]
+    ok_load = shipped_ms <= LOAD_TARGET_MS
+    ok_growth = big_ms <= 10 * shipped_ms
+    failed |= not (ok_load and ok_growth)
+    print(f"target: shipped load <= {LOAD_TARGET_MS:.0f} ms: {'ok' if ok_load else 'MISSED'}; "
+          f"10x load <= 10 x shipped ({big_ms / shipped_ms:.1f}x): {'ok' if ok_growth else 'MISSED'}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

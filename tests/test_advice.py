@@ -1,0 +1,216 @@
+"""Advice logic on the shipped catalog: the answers the issues promise, lookups, matching, setup, diff."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyroadvise import advice, lookup
+from pyroadvise.errors import UsageProblem
+from pyroadvise.match import MIN_SCORE, rank
+from pyroadvise.setup import compose, setup_report
+
+# (text, --lang, version, allowed top recommendations); an empty set means "no recommendation at all".
+MUST_HOLD = [
+    ("memory leak", "go", "1.2.0", {"inuse_space", "inuse_objects"}),
+    ("leak", "nodejs", "1.2.0", {"heap"}),
+    ("memory leak", "java", "1.2.0", {"alloc_space", "alloc_objects"}),
+    ("memory leak", "ruby", "1.2.0", set()),
+    ("GC pressure", "go", "1.2.0", {"alloc_objects", "alloc_space"}),
+    ("too many allocations", "dotnet", "1.2.0", {"alloc_objects", "alloc_space"}),
+    ("high cpu", "python", "1.2.0", {"cpu"}),
+    ("lock contention", "go", "1.2.0", {"mutex_duration", "mutex_count"}),
+    ("lock contention", "java", "1.2.0", {"lock_duration", "lock_count"}),
+    ("goroutine leak", "go", "1.2.0", {"goroutines"}),
+    ("deadlock", "go", "1.2.0", {"goroutines"}),
+    ("blocked on channel", "go", "1.2.0", {"block_duration", "block_count"}),
+    ("slow but cpu is low", "dotnet", "1.2.0", {"wall"}),
+    ("exceptions", "dotnet", "1.2.0", {"exceptions"}),
+    ("memory leak", "python", "2.2.1", {"inuse_space", "inuse_objects"}),
+    ("memory leak", "dotnet", "2.2.1", {"heap", "inuse_space", "inuse_objects"}),
+    ("p99 latency spikes but CPU is low", "java", "2.2.1", {"wall"}),
+    ("request slow but cpu idle", "nodejs", "2.2.1", {"wall"}),
+    ("memory leak", "rust", "2.2.1", {"inuse_space"}),
+    ("mutex profile is empty", "go", "2.2.1", {"mutex_duration", "mutex_count"}),
+]
+
+
+@pytest.mark.parametrize("text,lang,version,top", MUST_HOLD, ids=[f"{t}|{lang}|{v}" for t, lang, v, _ in MUST_HOLD])
+def test_must_hold(catalog, text, lang, version, top):
+    report = advice.symptom_report(catalog, text, lang, version)
+    recs = [r["type"] for r in report["recommendations"]]
+    if top:
+        assert recs and recs[0] in top, recs
+    else:
+        assert recs == []
+    have = set(catalog.versions[version].rows)
+    for rec in report["recommendations"]:
+        assert rec["type"] in have
+
+
+def test_ruby_leak_names_the_missing_memory_types_and_what_exists(catalog):
+    report = advice.symptom_report(catalog, "memory leak", "ruby", "1.2.0")
+    missing = {u["type"] for u in report["unavailable"]}
+    assert {"inuse_space", "inuse_objects", "heap"} <= missing
+    assert all(u["alternative"] == {"type": None, "name": None, "text": report["beyond"]} for u in report["unavailable"])
+    assert "memory_profiler" in report["beyond"]
+
+
+def test_rust_leak_states_the_jemalloc_caveat(catalog):
+    report = advice.symptom_report(catalog, "memory leak", "rust", "2.2.1")
+    assert "jemalloc" in report["recommendations"][0]["why"]
+
+
+def test_mutex_profile_empty_names_the_runtime_call(catalog):
+    report = advice.symptom_report(catalog, "mutex profile is empty", "go", "2.2.1")
+    assert "runtime.SetMutexProfileFraction" in report["recommendations"][0]["why"]
+
+
+def test_java_leak_says_alloc_live(catalog):
+    report = advice.symptom_report(catalog, "memory leak", "java", "1.2.0")
+    assert "PYROSCOPE_ALLOC_LIVE" in report["recommendations"][0]["why"]
+
+
+def test_unavailable_lists_only_better_types_than_the_best_available(catalog):
+    report = advice.symptom_report(catalog, "memory leak", "dotnet", "1.2.0")
+    best = report["recommendations"][0]["type"]
+    assert best in {"alloc_space", "alloc_objects"}
+    assert {u["type"] for u in report["unavailable"]} == {"inuse_space", "inuse_objects", "heap"}
+    assert all(u["alternative"]["type"] == best for u in report["unavailable"])
+
+
+def test_without_language_every_recommendation_names_who_has_it(catalog):
+    report = advice.symptom_report(catalog, "memory leak", None, None)
+    assert report["language"] is None and report["unavailable"] == []
+    for rec in report["recommendations"]:
+        assert rec["languages"], rec["type"]
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("golang", "go"), ("node", "nodejs"), ("C#", "dotnet"), ("Kotlin", "java"), ("c#", "dotnet"),
+    (".NET", "dotnet"), ("Node.js", "nodejs"), ("scala", "java"), ("py", "python"), ("TypeScript", "nodejs"),
+    ("  JAVA  ", "java"), ("ｊａｖａ", "java"),
+])
+def test_language_names_people_type(catalog, typed, expected):
+    assert lookup.language(catalog, typed).id == expected
+
+
+@pytest.mark.parametrize("typed", ["mutex_duration", "mutex-duration", "Mutex Duration", "MUTEX DURATION",
+                                   "mutexduration"])
+def test_type_spellings(catalog, typed):
+    assert lookup.profile_type(catalog, typed).id == "mutex_duration"
+
+
+def test_type_by_profile_type_id(catalog):
+    assert lookup.profile_type(catalog, "memory:inuse_space:bytes:space:bytes").id == "inuse_space"
+    assert lookup.profile_type(catalog, "mutex:delay:nanoseconds:mutex:count").id == "lock_duration"
+
+
+@pytest.mark.parametrize("typed,hint", [("kotln", "java"), ("pyton", "python"), ("rubyy", "ruby")])
+def test_unknown_language_offers_the_closest(catalog, typed, hint):
+    with pytest.raises(UsageProblem) as err:
+        lookup.language(catalog, typed)
+    assert err.value.exit_code == 2
+    assert f"Did you mean: {hint}" in err.value.hints[0]
+
+
+def test_unknown_type_offers_the_closest(catalog):
+    with pytest.raises(UsageProblem) as err:
+        lookup.profile_type(catalog, "mutex")
+    assert err.value.hints[0] == "Did you mean: mutex_count, mutex_duration?"
+
+
+@pytest.mark.parametrize("typed,expected", [(None, "2.2.1"), ("1.2.0", "1.2.0"), ("v1.2.0", "1.2.0"),
+                                            ("latest", "2.2.1"), ("2.2", "2.2.1")])
+def test_versions(catalog, typed, expected):
+    assert lookup.version(catalog, typed).id == expected
+
+
+def test_unknown_version_lists_the_catalogued_ones(catalog):
+    with pytest.raises(UsageProblem) as err:
+        lookup.version(catalog, "9.9.9")
+    assert "1.2.0, 2.2.1" in err.value.hints[0]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("memroy leak", "memory-leak"), ("deadlok", "deadlock-hang"), ("lock contetion", "lock-contention"),
+    ("Memory keeps growing", "memory-leak"), ("goroutine leak", "goroutine-leak"),
+    ("my pod got OOMKilled", "oom-killed"), ("p99 high but cpu idle", "slow-but-idle"),
+])
+def test_free_text_and_typos(catalog, text, expected):
+    assert rank(catalog, text)[0].symptom == expected
+
+
+def test_every_phrase_finds_its_own_symptom(catalog):
+    for symptom in catalog.symptoms.values():
+        for phrase in (symptom.name, symptom.id, *symptom.phrases):
+            best = rank(catalog, phrase)[0]
+            assert best.symptom == symptom.id, f"{phrase!r} -> {best.symptom}, not {symptom.id}"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "the my a"])
+def test_empty_symptom_text_is_a_usage_error(catalog, text):
+    with pytest.raises(UsageProblem):
+        advice.symptom_report(catalog, text, None, None)
+
+
+def test_nonsense_matches_nothing(catalog):
+    assert not rank(catalog, "zzqx vvbn") or rank(catalog, "zzqx vvbn")[0].score < MIN_SCORE
+    with pytest.raises(UsageProblem) as err:
+        advice.symptom_report(catalog, "zzqx vvbn", None, None)
+    assert "list symptoms" in err.value.hints[-1]
+
+
+def test_lang_report_separates_supported_and_unsupported(catalog):
+    newest = advice.lang_report(catalog, "java", None)
+    old = advice.lang_report(catalog, "java", "1.2.0")
+    assert "wall" in [s["type"] for s in newest["supported"]]
+    assert "wall" not in [s["type"] for s in old["supported"]]
+    assert "wall" in [u["type"] for u in old["unsupported"]]
+
+
+def test_diff_reports_what_the_issue_lists(catalog):
+    changes = advice.diff_report(catalog, "1.2.0", None)["changes"]
+    added = {(c["language"], c["type"]) for c in changes if c["change"] == "added"}
+    assert {("java", "wall"), ("nodejs", "wall"), ("dotnet", "inuse_space"), ("dotnet", "heap"),
+            ("python", "alloc_space"), ("python", "inuse_objects"), ("go", "goroutine_leak"),
+            ("ebpf", "off_cpu"), ("rust", "inuse_space"), ("java", "block_duration")} <= added
+    assert not [c for c in changes if c["change"] == "removed"]
+    go_cpu = next(c for c in changes if (c["language"], c["type"]) == ("go", "cpu"))
+    assert go_cpu["change"] == "changed"
+    assert go_cpu["after"] == [{"method": "alloy", "status": "documented"}, {"method": "sdk", "status": "documented"}]
+
+
+def test_diff_of_a_version_with_itself_is_refused(catalog):
+    with pytest.raises(UsageProblem):
+        advice.diff_report(catalog, "2.2.1", "2.2.1")
+
+
+def test_compose_fills_placeholders_with_indentation_and_dedupes():
+    from pyroadvise.model import EnableStep
+
+    def step(item=None, extra=()):
+        return EnableStep("sdk", "X", "off", "how", None, None, item, tuple(extra))
+
+    template = "start(\n    {items}\n)\n{extra}\nend"
+    steps = [step("a,", ["x()"]), step("b,", ["x()", "y()"]), step(None)]
+    assert compose(template, steps) == "start(\n    a,\n    b,\n)\nx()\ny()\nend"
+    assert compose(template, [step(None)]) == "start(\n)\nend"
+
+
+def test_setup_go_mutex_adds_the_constant_and_the_runtime_call(catalog):
+    report = setup_report(catalog, "go", ["mutex_duration"], None, None)
+    assert report["method"]["id"] == "sdk"
+    assert "pyroscope.ProfileMutexDuration" in report["snippet"]
+    assert "runtime.SetMutexProfileFraction" in report["snippet"]
+
+
+def test_setup_refuses_a_type_the_language_lacks(catalog):
+    with pytest.raises(UsageProblem) as err:
+        setup_report(catalog, "ruby", ["heap"], None, None)
+    assert "Ruby has: cpu" in err.value.hints[0]
+
+
+def test_setup_picks_a_method_that_collects_every_type(catalog):
+    with pytest.raises(UsageProblem):
+        setup_report(catalog, "go", ["goroutine_leak"], "alloy", None)
+    assert setup_report(catalog, "java", ["alloc_space"], "alloy", None)["method"]["id"] == "alloy"

@@ -1,0 +1,378 @@
+"""The CLI as users see it: every command for every language, type and symptom; exact JSON; errors.
+
+Expected JSON is derived here from the raw YAML (read with yaml.safe_load, not through pyroadvise),
+so these tests hold the documented contract independently of the advice code.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import catalog_yaml, run
+
+from pyroadvise.loader import default_catalog_dir
+
+TYPES = {t["id"]: t for t in catalog_yaml("types.yaml")["types"]}
+LANGS = {p.stem: catalog_yaml(f"languages/{p.name}") for p in sorted((default_catalog_dir() / "languages").glob("*.yaml"))}
+SYMPTOMS = {s["id"]: s for s in catalog_yaml("symptoms.yaml")["symptoms"]}
+SOURCES = {s["id"]: s for s in catalog_yaml("sources.yaml")["sources"]}
+VERSIONS = {p.stem: catalog_yaml(f"versions/{p.name}") for p in sorted((default_catalog_dir() / "versions").glob("*.yaml"))}
+NEWEST = "2.2.1"
+QUERY_HINT = catalog_yaml("types.yaml")["query_hint"]
+STATUS = {"Y": "documented", "S": "source-only"}
+WIDE = {"COLUMNS": "400"}  # table tests: wide enough that no text wraps
+
+
+def notes(version: str) -> dict:
+    return {(n["type"], n["column"]): n["text"] for n in VERSIONS[version].get("notes", [])}
+
+
+def have(version: str, lang: str) -> dict:
+    """type -> [(column, cell)] for one language, from the raw matrix."""
+    v = VERSIONS[version]
+    out: dict = {}
+    for type_id, row in v["rows"].items():
+        for col, cell in zip(v["columns"], row.split()):
+            if col["language"] == lang and cell != "-":
+                out.setdefault(type_id, []).append((col, cell))
+    return out
+
+
+def holders(version: str, type_id: str) -> list:
+    v = VERSIONS[version]
+    out = []
+    for col, cell in zip(v["columns"], v["rows"].get(type_id, "").split()):
+        if cell != "-" and col["language"] not in out:
+            out.append(col["language"])
+    return out
+
+
+def expected_usage(version: str, lang: str, type_id: str) -> dict:
+    cells = have(version, lang)[type_id]
+    entry = LANGS[lang]["types"][type_id]
+    methods = {col["method"] for col, _ in cells}
+    return {
+        "status": "documented" if any(c == "Y" for _, c in cells) else "source-only",
+        "methods": [{"column": col["id"], "name": col["name"], "method": col["method"], "status": STATUS[c],
+                     "note": notes(version).get((type_id, col["id"]))} for col, c in cells],
+        "enable": [{k: step.get(k) for k in ("method", "setting", "default", "how", "start", "overhead", "item")}
+                   | {"extra": step.get("extra", [])} for step in entry["enable"] if step["method"] in methods],
+        "ids": [{"id": i["id"], "evidence": i["evidence"], "note": i.get("note"),
+                 "query": None if i["id"] == "unknown" else QUERY_HINT.replace("{id}", i["id"])} for i in entry["ids"]],
+        "if_empty": entry.get("if_empty") or TYPES[type_id]["if_empty"],
+    }
+
+
+def source_list(*groups) -> list:
+    seen = []
+    for group in groups:
+        seen += [s for s in group if s not in seen]
+    return [{"id": s, "title": SOURCES[s]["title"], "where": SOURCES[s]["where"], "kind": SOURCES[s]["kind"],
+             "url": SOURCES[s].get("url")} for s in seen]
+
+
+CASES = [(lang, version) for lang in LANGS for version in VERSIONS]
+
+
+@pytest.mark.parametrize("lang,version", CASES)
+def test_lang_json_is_exact(lang, version):
+    raw = LANGS[lang]
+    got = run("lang", lang, "--pyroscope", version, "--format", "json").json()
+    cells = have(version, lang)
+    rows = VERSIONS[version]["rows"]
+    columns = [c for c in VERSIONS[version]["columns"] if c["language"] == lang]
+    expected = {
+        "pyroscope": version,
+        "query": lang,
+        "language": {
+            "id": lang, "name": raw["name"], "summary": raw["summary"],
+            "methods": [{"id": mid, "name": meth["name"], "package": meth.get("package")}
+                        for mid, meth in raw["methods"].items() if mid in {c["method"] for c in columns}],
+            "covers": [c["covers"] for c in columns if c.get("covers")],
+            "notes": raw.get("notes", []),
+        },
+        "supported": [{"type": t, "name": TYPES[t]["name"], "measures": TYPES[t]["measures"],
+                       "when_to_use": TYPES[t]["when_to_use"], "flamegraph_insight": TYPES[t]["flamegraph_insight"],
+                       "caution": TYPES[t]["caution"]} | expected_usage(version, lang, t)
+                      for t in rows if t in cells],
+        "unsupported": [{"type": t, "name": TYPES[t]["name"], "languages": holders(version, t)}
+                        for t in rows if t not in cells],
+        "sources": source_list(raw["sources"], VERSIONS[version]["sources"],
+                               *[raw["types"][t]["sources"] for t in rows if t in cells]),
+    }
+    assert got == expected
+
+
+@pytest.mark.parametrize("lang,version", CASES)
+def test_lang_table_shows_the_catalog_text(lang, version):
+    result = run("lang", lang, "--pyroscope", version, env=WIDE)
+    assert result.exit_code == 0 and result.stderr == ""
+    out = result.stdout
+    assert LANGS[lang]["name"] in out and f"Pyroscope {version}" in out
+    for type_id in have(version, lang):
+        assert type_id in out and TYPES[type_id]["name"] in out
+        assert TYPES[type_id]["measures"] in out and TYPES[type_id]["when_to_use"] in out
+        usage = expected_usage(version, lang, type_id)
+        for step in usage["enable"]:
+            assert step["setting"] in out
+        for pid in usage["ids"]:
+            assert pid["id"] in out
+    for type_id in VERSIONS[version]["rows"]:
+        if type_id not in have(version, lang):
+            assert f"{TYPES[type_id]['name']} ({type_id})" in out  # listed as not available
+
+
+@pytest.mark.parametrize("type_id,version", [(t, v) for t in TYPES for v in VERSIONS])
+def test_type_json_is_exact(type_id, version):
+    t = TYPES[type_id]
+    got = run("type", type_id, "--pyroscope", version, "--format", "json").json()
+    langs = holders(version, type_id)
+    body = {k: t.get(k) for k in ("id", "name", "unit", "kind", "measures", "when_to_use", "flamegraph_insight",
+                                  "caution", "cannot_show", "overhead", "if_empty")}
+    body |= {"experimental": t.get("experimental", False), "see_also": t.get("see_also", []), "languages": langs,
+             "in_versions": [v for v in VERSIONS if type_id in VERSIONS[v]["rows"]],
+             "per_language": [{"language": lang, "name": LANGS[lang]["name"]} | expected_usage(version, lang, type_id)
+                              for lang in langs]}
+    assert got == {"pyroscope": version, "query": type_id, "type": body,
+                   "sources": source_list(t["sources"], *[LANGS[lang]["types"][type_id]["sources"] for lang in langs])}
+
+
+@pytest.mark.parametrize("type_id", TYPES)
+def test_type_table_shows_the_catalog_text(type_id):
+    out = run("type", type_id, env=WIDE).stdout
+    t = TYPES[type_id]
+    for text in (t["name"], t["unit"], t["measures"], t["when_to_use"], t["flamegraph_insight"], t["caution"],
+                 t["overhead"], t["if_empty"], *t["cannot_show"]):
+        assert text in out
+    for lang in holders(NEWEST, type_id):
+        assert LANGS[lang]["name"] in out
+        for step in expected_usage(NEWEST, lang, type_id)["enable"]:
+            assert step["setting"] in out
+
+
+@pytest.mark.parametrize("spelling", ["mutex_duration", "mutex-duration", "Mutex Duration"])
+def test_type_accepts_spellings(spelling):
+    assert run("type", spelling, "--format", "json").json()["type"]["id"] == "mutex_duration"
+
+
+def expected_symptom(symptom_id: str, lang: str | None, version: str) -> dict:
+    s = SYMPTOMS[symptom_id]
+    entry = s.get("languages", {}).get(lang, {}) if lang else {}
+    ranking = entry["suggest"] if "suggest" in entry else s["suggest"]
+    beyond = entry.get("beyond") or s.get("beyond")
+    recs, unavailable, refs = [], [], [s["sources"]]
+    for sug in ranking:
+        t = TYPES[sug["type"]]
+        head = {"type": t["id"], "name": t["name"], "why": sug["why"], "flamegraph_insight": t["flamegraph_insight"],
+                "caution": t["caution"]}
+        if lang is None:
+            if holders(version, t["id"]):
+                recs.append(head | {"languages": holders(version, t["id"])})
+        elif t["id"] in have(version, lang):
+            recs.append(head | expected_usage(version, lang, t["id"]))
+            refs.append(LANGS[lang]["types"][t["id"]]["sources"])
+        elif not recs:
+            unavailable.append({"type": t["id"], "name": t["name"], "why": sug["why"]})
+    alternative = ({"type": recs[0]["type"], "name": recs[0]["name"], "text": None} if recs
+                   else {"type": None, "name": None, "text": beyond})
+    return {
+        "pyroscope": version,
+        "symptom": {"id": symptom_id, "name": s["name"], "category": s["category"]},
+        "language": {"id": lang, "name": LANGS[lang]["name"]} if lang else None,
+        "recommendations": recs,
+        "unavailable": [u | {"alternative": alternative} for u in unavailable] if lang else [],
+        "beyond": beyond,
+        "sources": source_list(*refs),
+    }
+
+
+SYMPTOM_CASES = [(s, lang) for s in SYMPTOMS for lang in [None, *LANGS]]
+
+
+@pytest.mark.parametrize("symptom_id,lang", SYMPTOM_CASES)
+def test_symptom_json_is_exact_for_every_language(symptom_id, lang):
+    """Every symptom answers every language (asked by its id, so matching is not in play here)."""
+    args = ["symptom", symptom_id, "--format", "json"] + (["--lang", lang] if lang else [])
+    got = run(*args).json()
+    assert got.pop("query") == symptom_id
+    got.pop("other_matches")
+    assert got == expected_symptom(symptom_id, lang, NEWEST)
+    assert got["recommendations"] or got["beyond"]
+
+
+@pytest.mark.parametrize("symptom_id,lang", [(s, lang) for s in SYMPTOMS for lang in LANGS])
+def test_symptom_answers_every_language_at_the_seed_version(symptom_id, lang):
+    got = run("symptom", symptom_id, "--lang", lang, "--pyroscope", "1.2.0", "--format", "json").json()
+    got.pop("query")
+    got.pop("other_matches")
+    assert got == expected_symptom(symptom_id, lang, "1.2.0")
+    assert got["recommendations"] or got["beyond"]
+
+
+@pytest.mark.parametrize("symptom_id", SYMPTOMS)
+def test_symptom_table_shows_the_catalog_text(symptom_id):
+    out = run("symptom", symptom_id, "--lang", "go", env=WIDE).stdout
+    expected = expected_symptom(symptom_id, "go", NEWEST)
+    assert SYMPTOMS[symptom_id]["name"] in out
+    for rec in expected["recommendations"]:
+        assert rec["why"] in out and rec["flamegraph_insight"] in out
+    if expected["beyond"]:
+        assert expected["beyond"] in out
+
+
+def test_symptom_words_need_no_quotes():
+    quoted = run("symptom", "memory keeps growing", "--lang", "go", "--format", "json").json()
+    unquoted = run("symptom", "memory", "keeps", "growing", "--lang", "go", "--format", "json").json()
+    assert quoted == unquoted and quoted["symptom"]["id"] == "memory-leak"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_matrix_json_is_exact(version):
+    v = VERSIONS[version]
+    rows = []
+    for type_id, row in v["rows"].items():
+        cells = list(zip(v["columns"], row.split()))
+        rows.append({"type": type_id, "name": TYPES[type_id]["name"],
+                     "supported": [c["id"] for c, cell in cells if cell != "-"],
+                     "source_only": [c["id"] for c, cell in cells if cell == "S"],
+                     "notes": {c["id"]: notes(version)[(type_id, c["id"])] for c, _ in cells
+                               if (type_id, c["id"]) in notes(version)}})
+    got = run("matrix", "--pyroscope", version, "--format", "json").json()
+    assert got == {"pyroscope": version, "title": v["title"], "layout": v["layout"],
+                   "columns": [{"id": c["id"], "name": c["name"], "language": c["language"], "method": c["method"],
+                                "covers": c.get("covers")} for c in v["columns"]],
+                   "rows": rows, "sources": source_list(v["sources"])}
+
+
+def test_matrix_table_at_the_seed_version():
+    out = run("matrix", "--pyroscope", "1.2.0").stdout
+    for name in ("eBPF (Go)", "eBPF (Python)", "Node.js", "Exceptions", "Heap"):
+        assert name in out
+    assert "Wall" in out and "Goroutine Leak" not in out
+
+
+def test_matrix_diff_table_and_json():
+    data = run("matrix", "--diff", "1.2.0", "--format", "json").json()
+    assert (data["from"], data["to"]) == ("1.2.0", NEWEST)
+    assert data["notes"] == VERSIONS[NEWEST]["changes"]
+    assert {"language": "java", "language_name": "Java", "type": "wall", "name": "Wall", "change": "added",
+            "before": [], "after": [{"method": "alloy", "status": "documented"},
+                                    {"method": "sdk", "status": "documented"}]} in data["changes"]
+    out = run("matrix", "--diff", "1.2.0").stdout
+    assert "What changed from Pyroscope 1.2.0 to 2.2.1" in out and "Wall (wall)" in out
+
+
+@pytest.mark.parametrize("kind,key", [("languages", "id"), ("types", "id"), ("symptoms", "id")])
+def test_list_json(kind, key):
+    got = run("list", kind, "--format", "json").json()
+    source = {"languages": LANGS, "types": {t: TYPES[t] for t in VERSIONS[NEWEST]["rows"]}, "symptoms": SYMPTOMS}[kind]
+    assert [item[key] for item in got[kind]] == [i for i in _order(kind, source)]
+    assert got["pyroscope"] == NEWEST
+
+
+def _order(kind, source):
+    if kind == "languages":  # table order of the newest matrix
+        out = []
+        for c in VERSIONS[NEWEST]["columns"]:
+            if c["language"] not in out:
+                out.append(c["language"])
+        return out
+    return list(source)
+
+
+def test_list_table():
+    out = run("list", "symptoms").stdout
+    for s in SYMPTOMS.values():
+        assert s["id"] in out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_setup_for_every_language_and_type(lang):
+    for type_id in have(NEWEST, lang):
+        data = run("setup", lang, type_id, "--format", "json").json()
+        assert data["types"] == [type_id]
+        assert data["steps"] and all(s["type"] == type_id for s in data["steps"])
+        if data["snippet"]:
+            assert "{items}" not in data["snippet"] and "{extra}" not in data["snippet"]
+        table = run("setup", lang, type_id, env=WIDE)
+        assert table.exit_code == 0 and data["steps"][0]["setting"] in table.stdout
+
+
+def test_setup_markdown_is_a_code_block():
+    out = run("setup", "go", "mutex_duration", "--format", "markdown").stdout
+    assert out.startswith("# Go, ") and "```go\n" in out and "runtime.SetMutexProfileFraction" in out
+
+
+@pytest.mark.parametrize("args", [["lang", "java"], ["symptom", "leak", "--lang", "go"], ["type", "wall"],
+                                  ["matrix"], ["matrix", "--diff", "1.2.0"], ["list", "types"]])
+def test_markdown_format(args):
+    result = run(*args, "--format", "markdown")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.lstrip().startswith(("# ", "| "))
+    assert "\x1b" not in result.stdout
+
+
+def test_sources_flag_lists_sources():
+    out = run("type", "mutex_duration", "--sources", env=WIDE).stdout
+    for source in TYPES["mutex_duration"]["sources"]:
+        assert SOURCES[source]["title"] in out
+
+
+# -- errors -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args,message,hint", [
+    (["lang", "kotln"], "Error: Unknown language 'kotln'.", "Did you mean: java?"),
+    (["lang", ""], "Error: Give a language, for example: pyroadvise lang java", None),
+    (["type", "mutex"], "Error: Unknown profile type 'mutex'.", "Did you mean: mutex_count, mutex_duration?"),
+    (["type", "  "], "Error: Give a profile type", None),
+    (["symptom", "leak", "--lang", "cobol"], "Error: Unknown language 'cobol'.", "Known languages: go, java"),
+    (["symptom", ""], "Error: Describe the symptom in a few words.", "pyroadvise list symptoms"),
+    (["symptom", "zzqx", "vvbn"], "Error: No symptom matches 'zzqx vvbn'.", "pyroadvise list symptoms"),
+    (["lang", "go", "--pyroscope", "9.9.9"], "Error: Pyroscope version '9.9.9' is not catalogued.",
+     "Catalogued versions: 1.2.0, 2.2.1 (default: 2.2.1, the newest)."),
+    (["matrix", "--diff", "2.2.1"], "Error: Both sides of the comparison are Pyroscope 2.2.1.", None),
+    (["setup", "ruby", "heap"], "Error: Ruby has no heap at Pyroscope 2.2.1.", "Ruby has: cpu."),
+    (["symtom", "leak"], "Error: No such command 'symtom'. Did you mean: symptom?", None),
+    (["lang", "java", "--format", "yaml"], "Error: Invalid value for '--format'", None),
+    (["lang"], "Error: Missing argument 'LANGUAGE'.", None),
+    (["list", "bogus"], "Error: Invalid value for 'KIND'", None),
+])
+def test_usage_errors_exit_2_with_a_clear_message(args, message, hint):
+    result = run(*args)
+    assert result.exit_code == 2, result
+    assert result.stdout == ""
+    assert message in result.stderr
+    if hint:
+        assert hint in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_teaches():
+    out = run("--help").stdout
+    for command in ("lang", "symptom", "type", "matrix", "list", "setup", "completion", "catalog"):
+        assert f"  {command} " in out
+    assert "pyroadvise symptom memory keeps growing --lang go" in out
+    assert "Examples:" in run("symptom", "--help").stdout
+
+
+def test_bare_command_prints_help_and_succeeds():
+    result = run()
+    assert result.exit_code == 0 and "Usage: pyroadvise" in result.stdout
+
+
+def test_version():
+    from pyroadvise import __version__
+
+    assert run("--version").stdout == f"pyroadvise {__version__}\n"
+
+
+def test_invalid_catalog_exits_1_naming_file_and_line(tmp_path):
+    import shutil
+
+    bad = tmp_path / "catalog"
+    shutil.copytree(default_catalog_dir(), bad)
+    path = bad / "types.yaml"
+    path.write_text(path.read_text().replace("kind: delta", "kind: sometimes", 1))
+    result = run("lang", "go", env={"PYROADVISE_CATALOG": str(bad)})
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "CAT006 types.yaml:" in result.stderr and "'sometimes' must be one of: delta, snapshot" in result.stderr
+    assert f"pyroadvise catalog check {bad}" in result.stderr
