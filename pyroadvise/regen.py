@@ -1,7 +1,12 @@
 """Regenerate every generated file from the catalog and the CLI, or check that they are fresh.
 
+Run from the repository root:
+
     python -m pyroadvise.regen          # rewrite what is stale
     python -m pyroadvise.regen --check  # exit 1 and name what is stale (the tests do this)
+
+The repository's own package and catalog are used (PYTHONPATH is set to the root), whichever
+pyroadvise happens to be installed.
 
 Generated: the start-up cache (pyroadvise/catalog-cache.json), the shell completion scripts under
 completions/, and the README's marked blocks (command outputs, the list of catalog problem codes).
@@ -15,29 +20,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .loader import CACHE_FILE, cache_text, default_catalog_dir
+from .loader import cache_text
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPLETIONS = {"bash": "completions/pyroadvise.bash", "zsh": "completions/_pyroadvise",
                "fish": "completions/pyroadvise.fish"}
-README = ROOT / "README.md"
 
 # <!-- BEGIN output: pyroadvise lang java --> ... <!-- END output -->
 _BLOCK = re.compile(r"(<!-- BEGIN (output|generated): ([^>]*?) -->\n)(.*?)(<!-- END \2 -->)", re.S)
 OUTPUT_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "PYROADVISE_CATALOG": ""}
 
 
-def run_cli(args: list[str]) -> str:
-    """The CLI's output as a user sees it at 100 columns without colour."""
+def run_cli(root: Path, args: list[str]) -> str:
+    """The CLI's output, from the repository's own code, as a user sees it at 100 columns without colour."""
     env = {k: v for k, v in os.environ.items() if k not in OUTPUT_ENV and not k.startswith("FORCE_COLOR")}
     env.update({k: v for k, v in OUTPUT_ENV.items() if v})
+    env["PYTHONPATH"] = str(root)
     result = subprocess.run([sys.executable, "-m", "pyroadvise", *args], capture_output=True, text=True,
                             env=env, encoding="utf-8")
     return result.stdout + result.stderr
 
 
-def completion_script(shell: str) -> str:
-    return run_cli(["completion", shell])
 
 
 def codes_table() -> str:
@@ -47,7 +49,7 @@ def codes_table() -> str:
     return "| code | problem |\n|---|---|\n" + rows
 
 
-def readme_text(current: str) -> str:
+def readme_text(root: Path, current: str) -> str:
     def fill(match: re.Match) -> str:
         kind, name = match.group(2), match.group(3).strip()
         if kind == "generated":
@@ -55,26 +57,36 @@ def readme_text(current: str) -> str:
         else:
             command = name.split()
             assert command[0] == "pyroadvise", name
-            body = "```text\n$ " + name + "\n" + run_cli(command[1:]).rstrip() + "\n```\n"
+            output = "\n".join(line.rstrip() for line in run_cli(root, command[1:]).rstrip().splitlines())
+            body = "```text\n$ " + name + "\n" + output + "\n```\n"
         return match.group(1) + body + match.group(5)
 
     return _BLOCK.sub(fill, current)
 
 
-def targets() -> dict[Path, str]:
+def targets(root: Path) -> dict[Path, str]:
     """Every generated file and the content it should have."""
-    out = {CACHE_FILE: cache_text(default_catalog_dir())}
+    out = {root / "pyroadvise" / "catalog-cache.json": cache_text(root / "catalog")}
     for shell, rel in COMPLETIONS.items():
-        out[ROOT / rel] = completion_script(shell)
-    if README.exists():
-        out[README] = readme_text(README.read_text(encoding="utf-8"))
+        out[root / rel] = run_cli(root, ["completion", shell])
+    readme = root / "README.md"
+    out[readme] = readme_text(root, readme.read_text(encoding="utf-8"))
     return out
+
+
+def stale_files(root: Path) -> list[Path]:
+    return [path for path, content in targets(root).items()
+            if not path.exists() or path.read_text(encoding="utf-8") != content]
 
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
+    root = Path.cwd()
+    if not (root / "catalog").is_dir() or not (root / "pyroadvise").is_dir():
+        print("Run this from the pyroadvise repository root.", file=sys.stderr)
+        return 2
     stale = []
-    for path, content in targets().items():
+    for path, content in targets(root).items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current == content:
             continue
@@ -83,7 +95,7 @@ def main(argv: list[str]) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
     for path in stale:
-        print(f"{'stale' if check else 'rewrote'}: {path.relative_to(ROOT)}")
+        print(f"{'stale' if check else 'rewrote'}: {path.relative_to(root)}")
     if check and stale:
         print("Run: python -m pyroadvise.regen")
         return 1

@@ -150,7 +150,9 @@ def build_catalog(files: dict[str, tuple[Any, dict]]) -> m.Catalog:
         shape = _shape_for(rel)
         if shape is None:
             continue
-        if isinstance(data, dict) and data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        # type() as well: YAML's `true` and `1.0` compare equal to 1 in Python.
+        version = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, dict) else SCHEMA_VERSION
+        if type(version) is not int or version != SCHEMA_VERSION:
             ctx.report("CAT014", ("schema_version",), f"{data['schema_version']!r} is not supported; use {SCHEMA_VERSION}")
         value = shape(ctx, data, ())
         if value is not BAD:

@@ -40,6 +40,9 @@ class _TooLarge(Exception):
     pass
 
 
+_UNREADABLE = object()  # a scalar that could not be constructed (its problem is reported)
+
+
 class _Reader:
     def __init__(self, loader: Any, rel: str):
         self.loader = loader
@@ -55,7 +58,8 @@ class _Reader:
         self.lines[path] = line
         tag = node.tag
         if isinstance(node, yaml.ScalarNode) and tag in _SCALAR_TAGS:
-            return self.loader.construct_object(node)
+            value = self.scalar(node, path, line)
+            return None if value is _UNREADABLE else value
         if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
             return [
                 self.convert(item, path + (i,), depth + 1, item.start_mark.line + 1)
@@ -68,14 +72,36 @@ class _Reader:
         self.problems.append(problem("CAT003", self.rel, line, f"{_where(path)}: tag {shown!r} is not allowed{hint}"))
         return None
 
+    def scalar(self, node: Any, path: Path, line: int) -> Any:
+        # PyYAML's constructors raise plain ValueError/KeyError for a value that does not fit its tag
+        # ('!!int abc', '!!bool maybe') or an integer longer than Python converts (4300 digits).
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            value = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            self.problems.append(
+                problem("CAT006", self.rel, line, f"{_where(path)}: {value!r} cannot be read as {shown}; quote it")
+            )
+            return _UNREADABLE
+
     def mapping(self, node: Any, path: Path, depth: int) -> dict:
         out: dict = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag in _SCALAR_TAGS):
-                self.problems.append(problem("CAT006", self.rel, line, f"{_where(path)}: a key must be plain text"))
+                if key_node.tag in (_SEQ, _MAP):
+                    self.problems.append(problem("CAT006", self.rel, line, f"{_where(path)}: a key must be plain text"))
+                else:  # a tagged key ('? !!python/name:os.system') or a merge key ('<<'): a tag, like any other
+                    shown = key_node.tag.replace("tag:yaml.org,2002:", "!!")
+                    hint = " (merge keys are not supported)" if shown == "!!merge" else ""
+                    self.problems.append(
+                        problem("CAT003", self.rel, line, f"{_where(path)}: key tag {shown!r} is not allowed{hint}")
+                    )
                 continue
-            key = self.loader.construct_object(key_node)
+            key = self.scalar(key_node, path, line)
+            if key is _UNREADABLE:
+                continue
             if not isinstance(key, str):
                 self.problems.append(
                     problem("CAT006", self.rel, line, f"{_where(path)}: key {key!r} must be text; quote it")
@@ -107,9 +133,11 @@ def read_yaml(raw: bytes, rel: str) -> tuple[Any, dict[Path, int], list[Problem]
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, {}, [problem("CAT002", rel, line, "file is not UTF-8 text")]
-    loader = Loader(text)
-    reader = _Reader(loader, rel)
+    loader = None
     try:
+        # The pure-Python loader checks for unprintable characters as it is made: keep that inside the try.
+        loader = Loader(text)
+        reader = _Reader(loader, rel)
         node = loader.get_single_node()
         if node is None:
             return None, {}, [problem("CAT002", rel, 1, "file is empty")]
@@ -117,7 +145,12 @@ def read_yaml(raw: bytes, rel: str) -> tuple[Any, dict[Path, int], list[Problem]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        return None, {}, [problem("CAT002", rel, line, _yaml_message(exc))]
+        code = "CAT019" if "maximum nesting depth" in (exc.problem or "") else "CAT002"
+        return None, {}, [problem(code, rel, line, _yaml_message(exc))]
+    except yaml.reader.ReaderError as exc:
+        found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        line = text[: found.start()].count("\n") + 1 if found else None
+        return None, {}, [problem("CAT002", rel, line, f"character {exc.character:#06x} is not allowed in YAML")]
     except yaml.YAMLError as exc:
         return None, {}, [problem("CAT002", rel, None, str(exc).splitlines()[0])]
     except _TooLarge as exc:
@@ -126,10 +159,20 @@ def read_yaml(raw: bytes, rel: str) -> tuple[Any, dict[Path, int], list[Problem]
     except RecursionError:
         return None, {}, [problem("CAT019", rel, None, "document nests too deeply")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+    if data is None and not reader.problems:
+        # 'null' or '~' alone is a document too; without this the file would be skipped without a word.
+        return None, {}, [problem("CAT006", rel, node.start_mark.line + 1,
+                                  "document: expected a mapping, got nothing (null)")]
     return data, reader.lines, reader.problems
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
+    context = exc.context
+    if (context and context.startswith("while") and exc.context_mark and exc.problem_mark
+            and exc.context_mark.line != exc.problem_mark.line):
+        # 'while scanning a quoted scalar' is reported where the file ends: say where it began.
+        context += f" (from line {exc.context_mark.line + 1})"
+    parts = [p for p in (context, exc.problem) if p]
     return "; ".join(parts) or "invalid YAML"

@@ -78,6 +78,17 @@ def _kv(*pairs: tuple[str, object]) -> Text:
     return text
 
 
+def _type_line(item: dict, extra: str | None = None, rank: int | None = None) -> Text:
+    text = Text(f"{rank}. " if rank else "")
+    text.append(item["name"], style="type.name")
+    text.append(" (")
+    text.append(item["type"], style="type.id")
+    text.append(")")
+    if extra:
+        text.append(f"  {extra}", style="muted")
+    return text
+
+
 def _type_cell(item: dict, extra: str | None = None) -> Text:
     text = Text(item["name"], style="type.name")
     text.append("\n")
@@ -130,6 +141,33 @@ def _ids(ids: list[dict]) -> Text:
     return text
 
 
+STACK_BELOW = 72  # narrower than this, rows are stacked: a heading line, then the details below it
+
+
+class _Rows:
+    """Rows of (heading cells, details): a table where there is room, else stacked blocks."""
+
+    def __init__(self, headers: tuple[str, ...], rows: list[tuple[list[Text], Text, Text]]):
+        self.headers = headers
+        self.rows = rows  # (cells for the table's leading columns, the same as one line, details)
+
+    def __rich_console__(self, console, options):
+        if options.max_width >= STACK_BELOW:
+            table = _table(*self.headers, narrow_first=True)
+            for cells, _, details in self.rows:
+                table.add_row(*cells, details)
+            yield table
+            return
+        out = Text()
+        for _, heading, details in self.rows:
+            if out:
+                out.append("\n\n")
+            out.append_text(heading)
+            out.append("\n")
+            out.append_text(details)
+        yield out
+
+
 def _notes(title: str, lines: list[str]) -> Text:
     text = Text(title, style="title")
     for line in lines:
@@ -144,16 +182,17 @@ def lang(report: dict) -> list:
     head.append(f" ({language['id']}), Pyroscope {report['pyroscope']}")
     head.append("\n")
     head.append(language["summary"], style="muted")
-    table = _table(L.TYPE, L.DETAILS, narrow_first=True)
+    rows = []
     for item in report["supported"]:
-        table.add_row(_type_cell(item, _via(item["methods"])), _kv(
+        via = _via(item["methods"])
+        rows.append(([_type_cell(item, via)], _type_line(item, via), _kv(
             (L.SHOWS, item["measures"]),
             (L.WHEN, item["when_to_use"]),
             (L.TURN_ON, _enable(item["enable"])),
             (L.QUERY, _ids(item["ids"])),
             *_method_notes(item["methods"]),
-        ))
-    out: list = [head, table]
+        )))
+    out: list = [head, _Rows((L.TYPE, L.DETAILS), rows)]
     if any(meth["status"] == "source-only" for item in report["supported"] for meth in item["methods"]):
         out.append(Text(L.SOURCE_MARK_LEGEND, style="muted"))
     if report["unsupported"]:
@@ -174,17 +213,17 @@ def symptom(report: dict) -> list:
     if report["other_matches"]:
         out.append(Text(L.ALSO_CLOSE + ", ".join(o["id"] for o in report["other_matches"]), style="muted"))
     if report["recommendations"]:
-        table = _table("#", L.TYPE, L.DETAILS, narrow_first=True)
+        rows = []
         for rank, rec in enumerate(report["recommendations"], 1):
             via = _via(rec["methods"]) if "methods" in rec else ", ".join(rec["languages"])
-            table.add_row(str(rank), _type_cell(rec, via), _kv(
+            rows.append(([Text(f"{rank}."), _type_cell(rec, via)], _type_line(rec, via, rank), _kv(
                 (L.WHY, rec["why"]),
                 (L.FLAMEGRAPH, rec["flamegraph_insight"]),
                 (L.TURN_ON, _enable(rec["enable"]) if "enable" in rec else None),
                 (L.QUERY, _ids(rec["ids"]) if "ids" in rec else None),
                 *_method_notes(rec.get("methods", [])),
-            ))
-        out.append(table)
+            )))
+        out.append(_Rows(("#", L.TYPE, L.DETAILS), rows))
     else:
         out.append(Text(L.NO_PROFILE.format(name=report["language"]["name"], version=report["pyroscope"]),
                         style="warn"))
@@ -230,30 +269,70 @@ def type_(report: dict) -> list:
     return out
 
 
+class _Matrix:
+    """The support matrix: a table where it fits, else one line per type (narrow terminals)."""
+
+    def __init__(self, report: dict):
+        self.report = report
+        self.notes: list[str] = []
+        for row in report["rows"]:
+            for col in report["columns"]:
+                note = row["notes"].get(col["id"])
+                if note and note not in self.notes:
+                    self.notes.append(note)
+
+    def mark(self, row: dict, col: dict) -> str:
+        if col["id"] not in row["supported"]:
+            return ""
+        mark = L.CELL_SOURCE_ONLY if col["id"] in row["source_only"] else L.CELL_YES
+        note = row["notes"].get(col["id"])
+        return mark + (f"[{self.notes.index(note) + 1}]" if note else "")
+
+    def min_width(self) -> int:
+        """The narrowest the table can be without breaking a word: columns at their longest word or cell,
+        plus one space of padding on each inner side and one between columns (the SIMPLE_HEAD box)."""
+        rows = self.report["rows"]
+        widths = [max(len(row["name"]) for row in rows)]
+        widths += [max([len(w) for w in col["name"].split()] + [len(self.mark(row, col)) for row in rows])
+                   for col in self.report["columns"]]
+        return sum(widths) + 3 * len(widths) - 3
+
+    def __rich_console__(self, console, options):
+        # Rich needs a little slack beyond the sum to lay out without cropping.
+        yield self.table() if self.min_width() + 3 <= options.max_width else self.lines()
+
+    def table(self) -> Table:
+        table = _table(L.PROFILE_TYPE, title=self.report["title"])
+        table.columns[0].no_wrap = True  # names are short; never break them mid-word
+        for col in self.report["columns"]:
+            longest_word = max(len(word) for word in col["name"].split())
+            table.add_column(col["name"], overflow="fold", justify="center", vertical="top", min_width=longest_word)
+        for row in self.report["rows"]:
+            cells = [Text(row["name"], style="type.name")]
+            for col in self.report["columns"]:
+                mark = self.mark(row, col)
+                cells.append(Text(mark, style="status.source-only" if mark.startswith(L.CELL_SOURCE_ONLY)
+                                  else "status.documented"))
+            table.add_row(*cells)
+        return table
+
+    def lines(self) -> Text:
+        text = Text(self.report["title"], style="title")
+        for row in self.report["rows"]:
+            text.append("\n")
+            text.append(row["name"], style="type.name")
+            who = [f"{col['name']} {self.mark(row, col)}" for col in self.report["columns"] if self.mark(row, col)]
+            text.append(": " + (", ".join(who) or "-"))
+        return text
+
+
 def matrix(report: dict) -> list:
-    table = _table(L.PROFILE_TYPE, title=f"Pyroscope {report['pyroscope']}: {report['title']}")
-    for col in report["columns"]:
-        table.add_column(col["name"], overflow="fold", justify="center", vertical="top")
-    notes: list[str] = []
-    for row in report["rows"]:
-        cells = [Text(row["name"], style="type.name")]
-        for col in report["columns"]:
-            mark = ""
-            if col["id"] in row["supported"]:
-                mark = L.CELL_SOURCE_ONLY if col["id"] in row["source_only"] else L.CELL_YES
-            cell = Text(mark, style="status.source-only" if mark == L.CELL_SOURCE_ONLY else "status.documented")
-            note = row["notes"].get(col["id"])
-            if note:
-                if note not in notes:
-                    notes.append(note)
-                cell.append(f"[{notes.index(note) + 1}]", style="muted")
-            cells.append(cell)
-        table.add_row(*cells)
+    view = _Matrix(report)
     legend = Text(L.MATRIX_LEGEND, style="muted")
     legend.append("\n" + report["layout"], style="muted")
-    out: list = [table, legend]
-    if notes:
-        out.append(Text("\n".join(f"[{i}] {n}" for i, n in enumerate(notes, 1))))
+    out: list = [view, legend]
+    if view.notes:
+        out.append(Text("\n".join(f"[{i}] {n}" for i, n in enumerate(view.notes, 1))))
     return out
 
 
