@@ -42,8 +42,8 @@ def make_console(stderr: bool = False) -> Console:
     )
 
 
-def print_report(kind: str, report: dict, show_sources: bool) -> None:
-    console = make_console()
+def print_report(kind: str, report: dict, show_sources: bool, console: Console | None = None) -> None:
+    console = console or make_console()
     parts = RENDERERS[kind](report)
     if show_sources and report.get("sources"):
         parts.append(sources_table(report["sources"]))
