@@ -9,7 +9,6 @@ from __future__ import annotations
 from . import lookup
 from . import model as m
 from .errors import UsageProblem, shown
-from .match import CLOSE, MIN_SCORE, rank, words
 from .matrix import available_types, languages_with
 
 
@@ -143,6 +142,8 @@ def _recommendation(t: m.ProfileType, suggestion: m.Suggestion) -> dict:
 
 
 def _match_symptom(catalog: m.Catalog, text: str) -> tuple[m.Symptom, list[m.Symptom]]:
+    from .match import CLOSE, MIN_SCORE, rank, words
+
     if not words(text):
         raise UsageProblem(
             "Describe the symptom in a few words.",

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 
 EXIT_OK = 0
 EXIT_DOMAIN = 1  # invalid catalog, or another domain error
 EXIT_USAGE = 2  # bad usage or unknown name (as click does)
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 MAX_SHOWN = 80
+
+
+@lru_cache(maxsize=None)
+def _unsafe():
+    """Control characters and bidi overrides (compiled on first use: most runs never print an error)."""
+    import re
+
+    return re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class PyroadviseError(Exception):
@@ -31,7 +38,7 @@ class UsageProblem(PyroadviseError):
 
 def shown(user_text: str) -> str:
     """User input made safe to print inside a message: control characters escaped, length capped."""
-    text = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), user_text)
+    text = _unsafe().sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), user_text)
     if len(text) > MAX_SHOWN:
         text = text[: MAX_SHOWN - 3] + "..."
     return text
@@ -42,6 +49,6 @@ def safe(text: str) -> str:
 
     Line breaks and tabs of the message itself are kept.
     """
-    return _UNSAFE.sub(
+    return _unsafe().sub(
         lambda m: m.group() if m.group() in "\n\t" else m.group().encode("unicode_escape").decode("ascii"), text
     )

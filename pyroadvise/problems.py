@@ -6,7 +6,7 @@ tests/fixtures/catalogs/ that breaks exactly that rule.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from .model import Record
 
 CODES: dict[str, str] = {
     "CAT001": "catalog directory or required file missing or unreadable",
@@ -35,7 +35,7 @@ CODES: dict[str, str] = {
 }
 
 
-class Problem(NamedTuple):
+class Problem(Record):
     """One thing wrong with a catalog, located as precisely as the loader could."""
 
     code: str
