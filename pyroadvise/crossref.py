@@ -286,19 +286,20 @@ class _Assembler:
 
     def every_language_answered(self, ctx, path, symptom: m.Symptom, languages, versions) -> None:
         for version in versions.values():
-            # Languages with the same types at this version get the same answer: check each set once.
-            checked: set[frozenset[str]] = set()
+            # Languages with the same types and no answer of their own get the same answer: check each
+            # such group once, and name every language in it.
+            groups: dict[frozenset[str] | str, list[str]] = {}
             for lang_id in languages:
                 have = self.have[(version.id, lang_id)]
-                entry = symptom.languages.get(lang_id)
-                if entry is None:
-                    if have in checked:
-                        continue
-                    checked.add(have)
+                groups.setdefault(lang_id if lang_id in symptom.languages else have, []).append(lang_id)
+            for group in groups.values():
+                have = self.have[(version.id, group[0])]
+                entry = symptom.languages.get(group[0])
                 ranking = entry.suggest if entry and entry.suggest is not None else symptom.suggest
                 beyond = (entry.beyond if entry else None) or symptom.beyond
                 if not beyond and not any(s.type in have for s in ranking):
-                    ctx.report("CAT016", path, f"no type and no 'beyond' text for {lang_id} at Pyroscope {version.id}")
+                    names = ", ".join(group)
+                    ctx.report("CAT016", path, f"no type and no 'beyond' text for {names} at Pyroscope {version.id}")
 
     # -- across files ------------------------------------------------------------------------------
 
