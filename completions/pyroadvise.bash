@@ -24,10 +24,17 @@ _pyroadvise_options() {
 }
 
 _pyroadvise() {
-    local cur="${COMP_WORDS[COMP_CWORD]}" prev="" node="" npos=0 skip=0 i w
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="" node="" npos=0 skip=0 eq=0 i w
     (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"
+    # --opt=value: bash splits the word at "=" (COMP_WORDBREAKS) into --opt, = and value.
+    if [[ $cur == "=" ]]; then
+        cur="" eq=1
+    elif [[ $prev == "=" ]] && (( COMP_CWORD > 1 )); then
+        prev="${COMP_WORDS[COMP_CWORD-2]}" eq=1
+    fi
     for (( i = 1; i < COMP_CWORD; i++ )); do
         w="${COMP_WORDS[i]}"
+        if [[ $w == "=" ]]; then skip=1; continue; fi
         if (( skip )); then skip=0; continue; fi
         case " --diff --format --lang --method --pyroscope -f -l -m -p " in *" $w "*) skip=1; continue ;; esac
         case "$w" in -*) continue ;; esac
@@ -62,6 +69,7 @@ _pyroadvise() {
                 return 0 ;;
         esac
     fi
+    (( eq )) && return 0
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_pyroadvise_options "$node")" -- "$cur"))
         return 0

@@ -66,10 +66,17 @@ _{PROG}_options() {{
 }}
 
 _{PROG}() {{
-    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="" node="" npos=0 skip=0 i w
+    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="" node="" npos=0 skip=0 eq=0 i w
     (( COMP_CWORD > 0 )) && prev="${{COMP_WORDS[COMP_CWORD-1]}}"
+    # --opt=value: bash splits the word at "=" (COMP_WORDBREAKS) into --opt, = and value.
+    if [[ $cur == "=" ]]; then
+        cur="" eq=1
+    elif [[ $prev == "=" ]] && (( COMP_CWORD > 1 )); then
+        prev="${{COMP_WORDS[COMP_CWORD-2]}}" eq=1
+    fi
     for (( i = 1; i < COMP_CWORD; i++ )); do
         w="${{COMP_WORDS[i]}}"
+        if [[ $w == "=" ]]; then skip=1; continue; fi
         if (( skip )); then skip=0; continue; fi
         case " {value_opts} " in *" $w "*) skip=1; continue ;; esac
         case "$w" in -*) continue ;; esac
@@ -89,6 +96,7 @@ _{PROG}() {{
                 return 0 ;;
         esac
     fi
+    (( eq )) && return 0
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_{PROG}_options "$node")" -- "$cur"))
         return 0
@@ -130,7 +138,9 @@ def _zsh_option(opt) -> str:
         exclusion = "(- *)"
     else:
         exclusion = "(" + " ".join(opt.names) + ")" if len(opt.names) > 1 else ""
-    names = "{" + ",".join(opt.names) + "}" if len(opt.names) > 1 else opt.names[0]
+    # "--format=" takes its value both as the next word and as --format=VALUE (click accepts both).
+    spelled = [n + "=" if opt.takes_value and n.startswith("--") else n for n in opt.names]
+    names = "{" + ",".join(spelled) + "}" if len(spelled) > 1 else spelled[0]
     spec = f"[{help_text}]"
     if opt.takes_value:
         spec += f":{opt.names[-1].lstrip('-')}:{_zsh_action(opt.values)}"
