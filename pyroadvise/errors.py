@@ -13,10 +13,15 @@ MAX_SHOWN = 80
 
 @lru_cache(maxsize=None)
 def _unsafe():
-    """Control characters and bidi overrides (compiled on first use: most runs never print an error)."""
+    """Control characters and bidi overrides (compiled on first use: most runs never print an error).
+
+    C0, DEL and C1; every Unicode Bidi_Control character (ALM, LRM, RLM, embeddings, overrides,
+    isolates); and lone surrogates, which is how argv holds bytes that are not UTF-8 (they would
+    also crash a strict UTF-8 stdout).
+    """
     import re
 
-    return re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    return re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class PyroadviseError(Exception):
@@ -36,9 +41,14 @@ class UsageProblem(PyroadviseError):
     exit_code = EXIT_USAGE
 
 
+def inline(text: str) -> str:
+    """Outside text (a path, a file name) on one line: every unsafe character escaped, \\n and \\t too."""
+    return _unsafe().sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def shown(user_text: str) -> str:
     """User input made safe to print inside a message: control characters escaped, length capped."""
-    text = _unsafe().sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), user_text)
+    text = inline(user_text)
     if len(text) > MAX_SHOWN:
         text = text[: MAX_SHOWN - 3] + "..."
     return text

@@ -13,6 +13,12 @@ FORMATS = ("table", "json", "markdown")
 
 def emit(kind: str, report: dict, fmt: str, *, show_sources: bool = False) -> None:
     """Write one report to stdout in the chosen format."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): fail and say so, as coreutils do
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+    if kind == "check" and fmt != "json":
+        report = _printable_check(report)
     if fmt == "json":
         sys.stdout.write(to_json(report))
     elif fmt == "markdown":
@@ -25,8 +31,27 @@ def emit(kind: str, report: dict, fmt: str, *, show_sources: bool = False) -> No
         print_report(kind, report, show_sources)
 
 
+def _printable_check(report: dict) -> dict:
+    """`catalog check DIR` echoes a directory and file names from outside: escape their control
+    characters, so each problem stays on its one line and nothing reaches the terminal raw.
+    (JSON escapes its own.)"""
+    from ..errors import inline
+
+    return report | {"catalog": inline(report["catalog"]), "problems": [
+        p | {key: inline(p[key]) for key in ("file", "where", "message")} for p in report["problems"]]}
+
+
 def to_json(report: dict) -> str:
     import json
 
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    return json.dumps(report, indent=2, ensure_ascii=encoding != "utf8") + "\n"
+    text = json.dumps(report, indent=2, ensure_ascii=encoding != "utf8") + "\n"
+    if encoding == "utf8":
+        # json.dumps escapes C0 itself, but without ensure_ascii it leaves DEL, C1, bidi controls and
+        # lone surrogates (undecodable argv bytes) raw: escape them too. The same strings for a JSON
+        # reader; nothing a terminal acts on, and nothing a strict UTF-8 stdout refuses.
+        import re
+
+        text = re.sub("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]",
+                      lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
