@@ -10,10 +10,9 @@ from enum import Enum
 from typing import Annotated, Callable, List, Optional
 
 import typer
-import typer.core
 
 from . import __version__
-from .errors import EXIT_USAGE, PyroadviseError, safe
+from .appgroup import COMMANDS, App, command, prepare_streams
 
 
 class Format(str, Enum):
@@ -38,106 +37,6 @@ class Method(str, Enum):
     sdk = "sdk"
     alloy = "alloy"
     ebpf = "ebpf"
-
-
-def _click_exception_class() -> type:
-    # Typer 0.26+ vendors click privately; its public BadParameter leads to the base class.
-    return next(k for k in typer.BadParameter.__mro__ if k.__name__ == "ClickException")
-
-
-# Subcommands are built only when used: Typer inspects a command's signature when it builds it, and a
-# user runs one command at a time (click's documented "lazily loading subcommands" pattern).
-COMMANDS: dict = {}
-
-
-def command(name: str, **kwargs):
-    """Register a subcommand on its own Typer app, to be built on first use."""
-    sub = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
-    COMMANDS[name] = sub
-    return sub.command(name=name, **kwargs)
-
-
-class App(typer.core.TyperGroup):
-    """The root group: builds subcommands lazily, and turns every error into a message and an exit code."""
-
-    def list_commands(self, ctx):
-        return list(COMMANDS)
-
-    def get_command(self, ctx, name):
-        sub = COMMANDS.get(name)
-        if sub is None:
-            return None
-        built = _BUILT.get(name)
-        if built is None:
-            built = _BUILT[name] = typer.main.get_command(sub)
-        return built
-
-    def resolve_command(self, ctx, args):
-        name = args[0] if args else ""
-        if name and not name.startswith("-") and name not in COMMANDS:
-            from .names import closest
-
-            near = closest(name, list(COMMANDS))
-            hint = f" Did you mean: {', '.join(near)}?" if near else ""
-            ctx.fail(f"No such command '{name}'.{hint} Commands: {', '.join(COMMANDS)}.")
-        return super().resolve_command(ctx, args)
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        try:
-            code = super().main(args=args, prog_name=prog_name or "pyroadvise", complete_var=complete_var,
-                                standalone_mode=False, **extra)
-            code = code if isinstance(code, int) else 0
-        except Exception as exc:  # noqa: BLE001 - every error ends as a message, never a traceback
-            code = report_error(exc)
-        if standalone_mode:
-            sys.exit(code)
-        return code
-
-
-_BUILT: dict = {}
-
-
-def report_error(exc: Exception) -> int:
-    """Print an error for people (input quoted safely) and return its exit code."""
-    from .problems import CatalogError
-
-    if isinstance(exc, CatalogError):
-        from .loader import catalog_dir_from_env, default_catalog_dir
-
-        where = catalog_dir_from_env() or default_catalog_dir()
-        lines = [f"Error: the catalog at {where} is invalid ({len(exc.problems)} problem(s)):"]
-        lines += [f"  {p}" for p in exc.problems]
-        lines.append(f"Check it with: pyroadvise catalog check {where}")
-        _stderr("\n".join(lines))
-        return 1
-    if isinstance(exc, PyroadviseError):
-        _stderr("\n".join([f"Error: {exc.message}", *exc.hints]))
-        return exc.exit_code
-    if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
-        sys.stdout.write(exc.ctx.get_help() + "\n")  # bare `pyroadvise` or `pyroadvise catalog`: help
-        return 0
-    if isinstance(exc, _click_exception_class()):
-        ctx = getattr(exc, "ctx", None)
-        lines = []
-        if ctx is not None:
-            lines += [ctx.get_usage(), f"Try '{ctx.command_path} --help' for help.", ""]
-        lines.append(f"Error: {exc.format_message()}")
-        _stderr("\n".join(lines))
-        return exc.exit_code
-    if isinstance(exc, typer.Abort):
-        _stderr("Aborted.")
-        return 1
-    if isinstance(exc, (KeyboardInterrupt, EOFError)):
-        return 130
-    if isinstance(exc, OSError):
-        _stderr(f"Error: {exc.strerror or exc}")
-        return 1
-    raise exc
-
-
-def _stderr(text: str) -> None:
-    sys.stderr.write(safe(text) + "\n")
-    sys.stderr.flush()
 
 
 app = typer.Typer(
@@ -379,22 +278,5 @@ def app_command():
 
 def main() -> None:
     """Console-script entry point."""
-    _quiet_broken_pipe()
-    _tolerant_streams()
+    prepare_streams()
     app(prog_name="pyroadvise")
-
-
-def _quiet_broken_pipe() -> None:
-    """`pyroadvise ... | head -1` must end quietly: die by SIGPIPE as coreutils do."""
-    import signal
-
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-
-
-def _tolerant_streams() -> None:
-    """On a terminal that cannot show every character (LANG=C, cp1252), replace rather than crash."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")

@@ -173,8 +173,6 @@ def test_check_prints_problem_and_summary(code, tmp_path, monkeypatch):
     assert lines[-1] == "Catalog cat: 1 problem(s)."
 
 
-@pytest.mark.xfail(strict=True, reason="render/tables.py folds check lines at the terminal width (COLUMNS=100 in "
-                                       "tests, 80 in a pipe), so a long message spills onto a line of its own")
 def test_check_prints_each_problem_on_one_line(tmp_path, monkeypatch):
     build(tmp_path, "CAT022", name="cat")
     [expected] = problems_of(tmp_path / "cat")

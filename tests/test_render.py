@@ -57,7 +57,8 @@ def check_golden(name: str, text: str) -> None:
 def test_table_golden(catalog, case, width):
     kind, build = CASES[case]
     text = render(kind, build(catalog), width)
-    assert max(len(line) for line in text.splitlines()) <= width
+    if kind != "setup":  # snippets are printed unwrapped, to be copied as they are
+        assert max(len(line) for line in text.splitlines()) <= width
     assert "…" not in text  # never cut with an ellipsis
     check_golden(f"{case}.{width}.txt", text)
 

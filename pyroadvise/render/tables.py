@@ -16,6 +16,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from . import labels as L
+from .widgets import MatrixView, Rows
 
 THEME = Theme({
     "title": "bold",
@@ -50,7 +51,17 @@ def print_report(kind: str, report: dict, show_sources: bool, console: Console |
     for i, part in enumerate(parts):
         if i and kind not in ("check", "setup"):
             console.print()
-        console.print(part)
+        if isinstance(part, Verbatim):
+            console.print(part.text, soft_wrap=True)
+        else:
+            console.print(part)
+
+
+class Verbatim:
+    """Printed as it is, never wrapped: snippets to copy, problem lines that must stay one per line."""
+
+    def __init__(self, text: Text):
+        self.text = text
 
 
 def _table(*headers: str, title: str | None = None, narrow_first: bool = False) -> Table:
@@ -141,33 +152,6 @@ def _ids(ids: list[dict]) -> Text:
     return text
 
 
-STACK_BELOW = 72  # narrower than this, rows are stacked: a heading line, then the details below it
-
-
-class _Rows:
-    """Rows of (heading cells, details): a table where there is room, else stacked blocks."""
-
-    def __init__(self, headers: tuple[str, ...], rows: list[tuple[list[Text], Text, Text]]):
-        self.headers = headers
-        self.rows = rows  # (cells for the table's leading columns, the same as one line, details)
-
-    def __rich_console__(self, console, options):
-        if options.max_width >= STACK_BELOW:
-            table = _table(*self.headers, narrow_first=True)
-            for cells, _, details in self.rows:
-                table.add_row(*cells, details)
-            yield table
-            return
-        out = Text()
-        for _, heading, details in self.rows:
-            if out:
-                out.append("\n\n")
-            out.append_text(heading)
-            out.append("\n")
-            out.append_text(details)
-        yield out
-
-
 def _notes(title: str, lines: list[str]) -> Text:
     text = Text(title, style="title")
     for line in lines:
@@ -192,7 +176,7 @@ def lang(report: dict) -> list:
             (L.QUERY, _ids(item["ids"])),
             *_method_notes(item["methods"]),
         )))
-    out: list = [head, _Rows((L.TYPE, L.DETAILS), rows)]
+    out: list = [head, Rows((L.TYPE, L.DETAILS), rows)]
     if any(meth["status"] == "source-only" for item in report["supported"] for meth in item["methods"]):
         out.append(Text(L.SOURCE_MARK_LEGEND, style="muted"))
     if report["unsupported"]:
@@ -223,7 +207,7 @@ def symptom(report: dict) -> list:
                 (L.QUERY, _ids(rec["ids"]) if "ids" in rec else None),
                 *_method_notes(rec.get("methods", [])),
             )))
-        out.append(_Rows(("#", L.TYPE, L.DETAILS), rows))
+        out.append(Rows(("#", L.TYPE, L.DETAILS), rows))
     else:
         out.append(Text(L.NO_PROFILE.format(name=report["language"]["name"], version=report["pyroscope"]),
                         style="warn"))
@@ -269,65 +253,8 @@ def type_(report: dict) -> list:
     return out
 
 
-class _Matrix:
-    """The support matrix: a table where it fits, else one line per type (narrow terminals)."""
-
-    def __init__(self, report: dict):
-        self.report = report
-        self.notes: list[str] = []
-        for row in report["rows"]:
-            for col in report["columns"]:
-                note = row["notes"].get(col["id"])
-                if note and note not in self.notes:
-                    self.notes.append(note)
-
-    def mark(self, row: dict, col: dict) -> str:
-        if col["id"] not in row["supported"]:
-            return ""
-        mark = L.CELL_SOURCE_ONLY if col["id"] in row["source_only"] else L.CELL_YES
-        note = row["notes"].get(col["id"])
-        return mark + (f"[{self.notes.index(note) + 1}]" if note else "")
-
-    def min_width(self) -> int:
-        """The narrowest the table can be without breaking a word: columns at their longest word or cell,
-        plus one space of padding on each inner side and one between columns (the SIMPLE_HEAD box)."""
-        rows = self.report["rows"]
-        widths = [max(len(row["name"]) for row in rows)]
-        widths += [max([len(w) for w in col["name"].split()] + [len(self.mark(row, col)) for row in rows])
-                   for col in self.report["columns"]]
-        return sum(widths) + 3 * len(widths) - 3
-
-    def __rich_console__(self, console, options):
-        # Rich needs a little slack beyond the sum to lay out without cropping.
-        yield self.table() if self.min_width() + 3 <= options.max_width else self.lines()
-
-    def table(self) -> Table:
-        table = _table(L.PROFILE_TYPE, title=self.report["title"])
-        table.columns[0].no_wrap = True  # names are short; never break them mid-word
-        for col in self.report["columns"]:
-            longest_word = max(len(word) for word in col["name"].split())
-            table.add_column(col["name"], overflow="fold", justify="center", vertical="top", min_width=longest_word)
-        for row in self.report["rows"]:
-            cells = [Text(row["name"], style="type.name")]
-            for col in self.report["columns"]:
-                mark = self.mark(row, col)
-                cells.append(Text(mark, style="status.source-only" if mark.startswith(L.CELL_SOURCE_ONLY)
-                                  else "status.documented"))
-            table.add_row(*cells)
-        return table
-
-    def lines(self) -> Text:
-        text = Text(self.report["title"], style="title")
-        for row in self.report["rows"]:
-            text.append("\n")
-            text.append(row["name"], style="type.name")
-            who = [f"{col['name']} {self.mark(row, col)}" for col in self.report["columns"] if self.mark(row, col)]
-            text.append(": " + (", ".join(who) or "-"))
-        return text
-
-
 def matrix(report: dict) -> list:
-    view = _Matrix(report)
+    view = MatrixView(report)
     legend = Text(L.MATRIX_LEGEND, style="muted")
     legend.append("\n" + report["layout"], style="muted")
     out: list = [view, legend]
@@ -376,12 +303,12 @@ def setup(report: dict) -> list:
     steps = _table(L.PROFILE_TYPE, L.TURN_ON, L.HOW)
     for step in report["steps"]:
         steps.add_row(Text(step["type"], style="type.id"), _enable([step | {"method": ""}]), step["how"])
-    body = Text(report["snippet"]) if report["snippet"] else Text(L.NO_SNIPPET, style="warn")
+    body = Verbatim(Text(report["snippet"])) if report["snippet"] else Text(L.NO_SNIPPET, style="warn")
     return [head, body, Text(""), steps]
 
 
 def check(report: dict) -> list:
-    out: list = [Text(f"{p['code']} {p['where']} {p['message']}") for p in report["problems"]]
+    out: list = [Verbatim(Text(f"{p['code']} {p['where']} {p['message']}")) for p in report["problems"]]
     out.append(Text(L.CHECK_OK.format(directory=report["catalog"]) if report["ok"] else
                     L.CHECK_BAD.format(count=len(report["problems"]), directory=report["catalog"]),
                     style="status.documented" if report["ok"] else "warn"))
