@@ -42,7 +42,7 @@ def to_json(report: dict) -> str:
 
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
     text = json.dumps(report, indent=2, ensure_ascii=encoding != "utf8") + "\n"
-    if encoding == "utf8":
+    if encoding == "utf8" and not (text.isascii() and "\x7f" not in text):
         # json.dumps escapes C0 itself, but without ensure_ascii it leaves DEL, C1, bidi controls and
         # lone surrogates (undecodable argv bytes) raw: escape them too. The same strings for a JSON
         # reader; nothing a terminal acts on, and nothing a strict UTF-8 stdout refuses.
