@@ -13,12 +13,8 @@ from .matrix import available_types, languages_with
 
 
 def _sources(catalog: m.Catalog, *groups) -> list[dict]:
-    seen: list[str] = []
-    for group in groups:
-        for ref in group:
-            if ref not in seen:
-                seen.append(ref)
-    return [catalog.sources[s]._asdict() for s in seen if s in catalog.sources]
+    refs = dict.fromkeys(ref for group in groups for ref in group)  # first mentions, in order
+    return [catalog.sources[s]._asdict() for s in refs if s in catalog.sources]
 
 
 def _methods(have: list[tuple[m.Column, m.Cell]]) -> list[dict]:
@@ -239,10 +235,7 @@ def _via(have: list[tuple[m.Column, m.Cell]]) -> list[dict]:
 
 
 def _union(*orders) -> list[str]:
-    out: list[str] = []
-    for order in orders:
-        out += [k for k in order if k not in out]
-    return out
+    return list(dict.fromkeys(k for order in orders for k in order))
 
 
 def _order(catalog: m.Catalog, version: m.Version) -> int:

@@ -26,7 +26,7 @@ def language(catalog: m.Catalog, name: str) -> m.Language:
             return lang
     names = [lang.id for lang in catalog.languages.values()]
     aliases = names + [a for lang in catalog.languages.values() for a in lang.aliases]
-    near = _dedupe(_language_of(catalog, a) for a in closest(name, aliases))
+    near = _unique(_language_of(catalog, a) for a in closest(name, aliases))
     raise UsageProblem(
         f"Unknown language '{shown(name)}'.",
         _did_you_mean(near) + [f"Known languages: {', '.join(names)}."],
@@ -51,7 +51,7 @@ def profile_type(catalog: m.Catalog, name: str, version: m.Version | None = None
             return ptype
     ids = list(catalog.types)
     near = closest(name, ids + [t.name for t in catalog.types.values()])
-    near = _dedupe(_type_id_of(catalog, n) for n in near)
+    near = _unique(_type_id_of(catalog, n) for n in near)
     raise UsageProblem(
         f"Unknown profile type '{shown(name)}'.",
         _did_you_mean(near) + [f"Known types: {', '.join(ids)}."],
@@ -69,7 +69,7 @@ def _type_from_profile_id(catalog: m.Catalog, profile_id: str) -> m.ProfileType:
     wanted = profile_id.strip()
     if wanted.endswith(":delta"):
         wanted = wanted[: -len(":delta")]
-    owners = _dedupe(
+    owners = _unique(
         type_id
         for lang in catalog.languages.values()
         for type_id, entry in lang.types.items()
@@ -116,13 +116,9 @@ def version(catalog: m.Catalog, name: str | None) -> m.Version:
     )
 
 
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))  # first occurrences, in order
+
+
 def _did_you_mean(names: list[str]) -> list[str]:
     return [f"Did you mean: {', '.join(names)}?"] if names else []
-
-
-def _dedupe(items) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out

@@ -64,8 +64,8 @@ def compose(template: str, steps: list[m.EnableStep]) -> str:
     Each inserted line gets the placeholder's indentation; repeated lines appear once; a placeholder
     with nothing to insert disappears.
     """
-    items = _unique(line for s in steps if s.item for line in s.item.splitlines())
-    extra = _unique(line for s in steps for block in s.extra for line in block.splitlines())
+    items = list(dict.fromkeys(line for s in steps if s.item for line in s.item.splitlines()))
+    extra = list(dict.fromkeys(line for s in steps for block in s.extra for line in block.splitlines()))
     out: list[str] = []
     for line in template.splitlines():
         stripped = line.strip()
@@ -75,11 +75,3 @@ def compose(template: str, steps: list[m.EnableStep]) -> str:
         else:
             out.append(line)
     return "\n".join(out)
-
-
-def _unique(lines) -> list[str]:
-    seen: list[str] = []
-    for line in lines:
-        if line not in seen:
-            seen.append(line)
-    return seen

@@ -119,11 +119,7 @@ def _via(methods: list[dict]) -> str:
 
 
 def _method_notes(methods: list[dict]) -> list:
-    notes = []
-    for meth in methods:
-        if meth["note"] and meth["note"] not in notes:
-            notes.append(meth["note"])
-    return [(L.NOTE, n) for n in notes]
+    return [(L.NOTE, note) for note in dict.fromkeys(meth["note"] for meth in methods if meth["note"])]
 
 
 def _enable(steps: list[dict]) -> Text:
