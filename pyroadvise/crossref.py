@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import model as m
-from .matrix import available_types
+from .matrix import availability
 from .names import closest, loose
 from .problems import Problem
 from .schema import BAD, Context
@@ -62,7 +62,8 @@ class _Assembler:
         languages = self.languages(types)
         versions = self.versions(types, languages)
         languages = _in_table_order(languages, versions)
-        self.have = {(v.id, lang): frozenset(available_types(v, lang)) for v in versions.values() for lang in languages}
+        self.have = {(v.id, lang): frozenset(types) for v in versions.values()
+                     for lang, types in availability(v, languages).items()}
         symptoms, stopwords = self.symptoms(types, languages, versions)
         self.matrix_against_languages(types, languages, versions)
         for ctx, path, ref in self.source_refs:
@@ -285,6 +286,8 @@ class _Assembler:
         return tuple(out)
 
     def every_language_answered(self, ctx, path, symptom: m.Symptom, languages, versions) -> None:
+        if symptom.beyond:
+            return  # the generic 'beyond' answers every language that has no type
         for version in versions.values():
             # Languages with the same types and no answer of their own get the same answer: check each
             # such group once, and name every language in it.

@@ -10,6 +10,7 @@ rewrites the cache; a test fails while it is stale.
 
 from __future__ import annotations
 
+import gc
 import os
 import zlib
 from pathlib import Path
@@ -134,8 +135,16 @@ def load_catalog(directory: Path | None = None, cache: Path | None = None) -> Ca
         directory = default_catalog_dir()
         cache = cache or CACHE_FILE
     raw = read_files(directory)
-    if cache is not None:
-        catalog = read_cache(cache, raw)
-        if catalog is not None:
-            return catalog
-    return build(parse_files(raw))
+    # Loading allocates many small objects at once and frees none of them: the cyclic garbage
+    # collector would only walk them again and again (it made a 10x catalog load 14x slower).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if cache is not None:
+            catalog = read_cache(cache, raw)
+            if catalog is not None:
+                return catalog
+        return build(parse_files(raw))
+    finally:
+        if collecting:
+            gc.enable()

@@ -15,6 +15,16 @@ def available_types(version: m.Version, language: str) -> dict[str, list[tuple[m
     return out
 
 
+def availability(version: m.Version, languages) -> dict[str, set[str]]:
+    """For every language, the types it has at a version: one pass over the matrix."""
+    out: dict[str, set[str]] = {lang: set() for lang in languages}
+    for type_id, cells in version.rows.items():
+        for cell, col in zip(cells, version.columns):
+            if cell.status != m.NONE and col.language in out:
+                out[col.language].add(type_id)
+    return out
+
+
 def languages_with(version: m.Version, type_id: str) -> list[str]:
     """Language ids that have a type at a version, in column order."""
     out: list[str] = []
