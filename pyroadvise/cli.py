@@ -13,6 +13,7 @@ import typer
 
 from . import __version__
 from .appgroup import COMMANDS, App, command, prepare_streams
+from .model import METHODS
 
 
 class Format(str, Enum):
@@ -33,10 +34,7 @@ class Shell(str, Enum):
     fish = "fish"
 
 
-class Method(str, Enum):
-    sdk = "sdk"
-    alloy = "alloy"
-    ebpf = "ebpf"
+Method = Enum("Method", {name: name for name in METHODS}, type=str)  # the catalog's collection methods
 
 
 app = typer.Typer(
@@ -57,8 +55,8 @@ Start from what you know:
   pyroadvise matrix                          which language has which type
   pyroadvise setup go mutex_duration         the config lines to add
 
-Every command takes --format table|json|markdown and --pyroscope VERSION (default: the newest
-release in the catalog). PYROADVISE_CATALOG=DIR reads the catalog from DIR.""",
+The advice commands take --format table|json|markdown and --pyroscope VERSION (default: the
+newest release in the catalog). PYROADVISE_CATALOG=DIR reads the catalog from DIR.""",
 )
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", case_sensitive=False,
