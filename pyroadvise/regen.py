@@ -36,7 +36,7 @@ def run_cli(root: Path, args: list[str]) -> str:
     env.update({k: v for k, v in OUTPUT_ENV.items() if v})
     env["PYTHONPATH"] = str(root)
     result = subprocess.run([sys.executable, "-m", "pyroadvise", *args], capture_output=True, text=True,
-                            env=env, encoding="utf-8")
+                            env=env, encoding="utf-8", cwd=root)
     return result.stdout + result.stderr
 
 
