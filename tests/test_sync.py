@@ -52,3 +52,7 @@ def test_readme_lists_every_problem_code():
 
     for code in CODES:
         assert f"`{code}`" in README
+
+
+def test_readme_outputs_do_not_depend_on_the_machine():
+    assert str(ROOT) not in README
