@@ -335,6 +335,9 @@ def test_sources_flag_lists_sources():
     (["lang", "java", "--format", "yaml"], "Error: Invalid value for '--format'", None),
     (["lang"], "Error: Missing argument 'LANGUAGE'.", None),
     (["list", "bogus"], "Error: Invalid value for 'KIND'", None),
+    # Typer's own completion installer is off: its scripts would start Python on every TAB.
+    (["--install-completion"], "Error: No such option: --install-completion", None),
+    (["--show-completion"], "Error: No such option: --show-completion", None),
 ])
 def test_usage_errors_exit_2_with_a_clear_message(args, message, hint):
     result = run(*args)
