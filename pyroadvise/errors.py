@@ -10,18 +10,19 @@ EXIT_USAGE = 2  # bad usage or unknown name (as click does)
 
 MAX_SHOWN = 80
 
+# Characters a terminal may act on beyond C0 (a regex class body): DEL and C1; every Unicode Bidi_Control
+# character (ALM, LRM, RLM, embeddings, overrides, isolates); and lone surrogates, which is how argv holds
+# bytes that are not UTF-8 (they would also crash a strict UTF-8 stdout). The one list of them: user input
+# is escaped with it, JSON output too, and catalog validation refuses them in catalog text.
+UNSAFE_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+
 
 @lru_cache(maxsize=None)
 def _unsafe():
-    """Control characters and bidi overrides (compiled on first use: most runs never print an error).
-
-    C0, DEL and C1; every Unicode Bidi_Control character (ALM, LRM, RLM, embeddings, overrides,
-    isolates); and lone surrogates, which is how argv holds bytes that are not UTF-8 (they would
-    also crash a strict UTF-8 stdout).
-    """
+    """C0 and UNSAFE_BEYOND_C0 (compiled on first use: most runs never print an error)."""
     import re
 
-    return re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+    return re.compile(f"[\x00-\x1f{UNSAFE_BEYOND_C0}]")
 
 
 class PyroadviseError(Exception):

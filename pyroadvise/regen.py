@@ -27,14 +27,13 @@ COMPLETIONS = {"bash": "completions/pyroadvise.bash", "zsh": "completions/_pyroa
 
 # <!-- BEGIN output: pyroadvise lang java --> ... <!-- END output -->
 _BLOCK = re.compile(r"(<!-- BEGIN (output|generated): ([^>]*?) -->\n)(.*?)(<!-- END \2 -->)", re.S)
-OUTPUT_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "PYROADVISE_CATALOG": ""}
+OUTPUT_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+DROPPED_ENV = ("PYROADVISE_CATALOG", "FORCE_COLOR", "PYTHONPATH")
 
 
 def run_cli(root: Path, args: list[str]) -> str:
     """The CLI's output, from the repository's own code, as a user sees it at 100 columns without colour."""
-    env = {k: v for k, v in os.environ.items() if k not in OUTPUT_ENV and not k.startswith("FORCE_COLOR")}
-    env.update({k: v for k, v in OUTPUT_ENV.items() if v})
-    env["PYTHONPATH"] = str(root)
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV} | OUTPUT_ENV | {"PYTHONPATH": str(root)}
     result = subprocess.run([sys.executable, "-m", "pyroadvise", *args], capture_output=True, text=True,
                             env=env, encoding="utf-8", cwd=root)
     return result.stdout + result.stderr

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
+from .errors import UNSAFE_BEYOND_C0
 from .problems import Problem, problem
 
 BAD = object()  # marks a value that failed its check
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f{UNSAFE_BEYOND_C0}]")  # tabs and line breaks allowed
+_CONTROL_OR_NEWLINE = re.compile(f"[\x00-\x1f{UNSAFE_BEYOND_C0}]")
 
 Check = Callable[["Context", Any, tuple], Any]
 

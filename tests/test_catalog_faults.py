@@ -402,3 +402,15 @@ def test_several_faults_are_reported_together(cat):
                         ("CAT012", "versions/1.1.0.yaml:15")]:
         assert_refused(result, code, where)
     assert "(3 problem(s))" in result.stderr
+
+
+@pytest.mark.parametrize("char", ["\u200f", "\u061c", "\u202e", "\x85", "\x1b"])
+def test_catalog_text_refuses_what_user_input_gets_escaped(char):
+    """One list of unsafe characters: what the CLI escapes in input, validation refuses in catalog text."""
+    from pyroadvise.errors import shown
+    from pyroadvise.schema import BAD, Context, text
+
+    problems = []
+    assert text(Context("types.yaml", {}, problems), f"bad{char}text", ("types", 0, "unit")) is BAD
+    assert [p.code for p in problems] == ["CAT017"]
+    assert char not in shown(f"bad{char}text")

@@ -48,6 +48,7 @@ def to_json(report: dict) -> str:
         # reader; nothing a terminal acts on, and nothing a strict UTF-8 stdout refuses.
         import re
 
-        text = re.sub("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]",
-                      lambda m: f"\\u{ord(m.group()):04x}", text)
+        from ..errors import UNSAFE_BEYOND_C0
+
+        text = re.sub(f"[{UNSAFE_BEYOND_C0}]", lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
