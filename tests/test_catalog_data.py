@@ -49,7 +49,7 @@ NEWEST_ROWS = [
     ("Lock Count",     ". Y Y . . . . . Y ."),
     ("Lock Duration",  ". Y Y . . . . . Y ."),
     ("Exceptions",     ". . Y . . . . . . ."),
-    ("Wall",           ". Y Y . . . Y . Y ."),
+    ("Wall",           ". Y Y . . . Y S Y ."),
     ("Heap",           ". . Y . . . Y . . ."),
     ("Goroutine Leak", "S . . . . . . . . ."),
     ("Off-CPU",        ". . . . . . . . . S"),
