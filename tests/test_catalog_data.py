@@ -38,7 +38,6 @@ NEWEST_ROWS = [
     ("CPU",            "Y Y Y Y Y Y Y Y Y Y"),
     ("Alloc Objects",  "Y Y Y . Y . . Y Y ."),
     ("Alloc Space",    "Y Y Y . Y . . Y Y ."),
-    ("Live Objects",   ". S . . . . . . . ."),
     ("Inuse Objects",  "Y . Y . Y . . S . ."),
     ("Inuse Space",    "Y . Y . Y S . S . ."),
     ("Goroutines",     "Y . . . . . . Y . ."),
@@ -51,6 +50,7 @@ NEWEST_ROWS = [
     ("Exceptions",     ". . Y . . . . . . ."),
     ("Wall",           ". Y Y . . . Y S Y ."),
     ("Heap",           ". . Y . . . Y . . ."),
+    ("Live Objects",   ". S . . . . . . . ."),
     ("Goroutine Leak", "S . . . . . . . . ."),
     ("Off-CPU",        ". . . . . . . . . S"),
 ]
