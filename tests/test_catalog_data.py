@@ -128,21 +128,6 @@ def test_every_supported_language_type_has_an_enable_step_and_an_id(catalog, ver
         assert pid.evidence in m.EVIDENCE
 
 
-# The SDK releases the catalog's facts were read from (issue 10, freshness). A bump means re-reading the SDK.
-SDK_CHECKED = {
-    "go": "pyroscope-go 1.4.2", "java": "pyroscope-java 2.9.1", "dotnet": "Pyroscope.NET 1.4.0", "ruby": "pyroscope gem 1.1.1",
-    "python": "pyroscope-io 1.4.0", "rust": "pyroscope-rs 2.1.1", "nodejs": "@pyroscope/nodejs 0.6.4", "ebpf": "Alloy 1.18.1",
-}
-
-
-def test_every_language_records_the_release_it_was_checked_against(catalog):
-    assert {lang: entry.sdk_checked.split(",")[0].split(" (")[0] for lang, entry in catalog.languages.items()} == SDK_CHECKED
-    # Newer releases that could not be read are named, not guessed at.
-    assert "1.5.0" in catalog.languages["go"].sdk_checked and "not read" in catalog.languages["go"].sdk_checked
-    for lang in ("go", "java", "ebpf"):
-        assert "Alloy 1.19 only as release candidates" in catalog.languages[lang].sdk_checked
-
-
 def test_symptom_count_and_categories(catalog):
     assert len(catalog.symptoms) >= 40
     assert {s.category for s in catalog.symptoms.values()} == set(m.SYMPTOM_CATEGORIES)
@@ -172,3 +157,18 @@ def test_texts_are_plain(catalog):
         for text in (t.measures, t.when_to_use, t.flamegraph_insight, t.caution, t.overhead, t.if_empty,
                      *t.cannot_show):
             assert not markup.search(text), text
+
+
+# The SDK releases the catalog's facts were read from (issue 10, freshness). A bump means re-reading the SDK.
+SDK_CHECKED = {
+    "go": "pyroscope-go 1.4.2", "java": "pyroscope-java 2.9.1", "dotnet": "Pyroscope.NET 1.4.0", "ruby": "pyroscope gem 1.1.1",
+    "python": "pyroscope-io 1.4.0", "rust": "pyroscope-rs 2.1.1", "nodejs": "@pyroscope/nodejs 0.6.4", "ebpf": "Alloy 1.18.1",
+}
+
+
+def test_every_language_records_the_release_it_was_checked_against(catalog):
+    assert {lang: entry.sdk_checked.split(",")[0].split(" (")[0] for lang, entry in catalog.languages.items()} == SDK_CHECKED
+    # Newer releases that could not be read are named, not guessed at.
+    assert "1.5.0" in catalog.languages["go"].sdk_checked and "not read" in catalog.languages["go"].sdk_checked
+    for lang in ("go", "java", "ebpf"):
+        assert "Alloy 1.19 only as release candidates" in catalog.languages[lang].sdk_checked
