@@ -296,8 +296,7 @@ def diff(report: dict) -> list:
     for change in report["changes"]:
         rows.append((Flow(token(change["language_name"], "type.name")), Flow(
             Span(f"{change['name']} ("), token(change["type"], "type.id"), Span(f") {L.CHANGES[change['change']]}: "),
-            Span(f"{report['from']} "), token(_methods_text(change["before"]), None),
-            Span(f", {report['to']} "), token(_methods_text(change["after"]), None))))
+            Span(f"{report['from']} {_methods_text(change['before'])}, {report['to']} {_methods_text(change['after'])}"))))
     title = Flow(Span(L.DIFF_TITLE.format(old=report["from"], new=report["to"]), "title"))
     out: list = [title, Rows((L.LANGUAGE, L.CHANGE), rows, stacked_gap=False) if report["changes"]
                  else Flow(Span(L.NO_CHANGES))]

@@ -22,6 +22,7 @@ from . import labels as L
 
 STACK_BELOW = 72  # narrower than this, rows are stacked: a heading line, then the details below it
 GAP = 2  # spaces between columns
+NARROW_INDENT = 2  # details under their heading, when columns do not fit
 
 
 def table(*headers: str, title: str | None = None, narrow_first: bool = False) -> Table:
@@ -261,12 +262,19 @@ class Grid:
                         yield from cell.render_lines(console, width - left)[0]
                         yield Segment.line()
             return
-        for row in self.rows:
-            merged = Flow(*[s for i, cell in enumerate(row) for s in ([Span("  ")] if i else []) + cell.spans],
-                          indent=self.indent)
-            for line in merged.render_lines(console, width):
-                yield from line
-                yield Segment.line()
+        for n, row in enumerate(self.rows):  # narrow: each row's first cell, the others indented under it
+            if n == 0 and self.header:
+                joined = Flow(*[s for i, c in enumerate(row) for s in ([Span(", ", "label")] if i else []) + c.spans])
+                for line in joined.render_lines(console, width):
+                    yield from line
+                    yield Segment.line()
+                continue
+            for i, cell in enumerate(row):
+                for line in cell.render_lines(console, width - (NARROW_INDENT if i else 0)):
+                    if i and line:
+                        yield Segment(" " * NARROW_INDENT)
+                    yield from line
+                    yield Segment.line()
 
     @staticmethod
     def _line(console, row: list[Flow], widths: list[int]):
