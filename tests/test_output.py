@@ -251,3 +251,26 @@ def test_version_names_the_catalogued_releases():
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q", *os.sys.argv[1:]]))
+
+
+def _modules(*args: str) -> set[str]:
+    code = "import sys; from pyroadvise.cli import main; sys.argv = ['pyroadvise', *sys.argv[1:]]; main()"
+    env = {k: v for k, v in os.environ.items() if k != "PYROADVISE_CATALOG"}
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code, *args], capture_output=True, text=True,
+                            env=env)
+    return {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line}
+
+
+@pytest.mark.parametrize("args", [["lang", "java"], ["lang", "java", "--long"], ["type", "heap"], ["matrix"],
+                                  ["setup", "go", "cpu"]], ids=" ".join)
+def test_views_drawn_from_flows_do_not_import_rich_table(args):
+    """Start-up: the one-screen summary and the other Flow-drawn views skip rich.table (and PyYAML)."""
+    found = _modules(*args)
+    assert "rich.console" in found  # the measurement works
+    assert not {"rich.table", "yaml"} & found
+
+
+def test_snippet_imports_no_rich():
+    found = _modules("setup", "go", "cpu", "--snippet")
+    assert "typer" in found and not {m for m in found if m.split(".")[0] in ("rich", "yaml")}

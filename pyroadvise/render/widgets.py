@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from rich import box
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from . import labels as L
@@ -25,8 +23,12 @@ GAP = 2  # spaces between columns
 NARROW_INDENT = 2  # details under their heading, when columns do not fit
 
 
-def table(*headers: str, title: str | None = None, narrow_first: bool = False) -> Table:
-    """A rich table for short cells (lists, the diff): folded rather than cut with an ellipsis."""
+def table(*headers: str, title: str | None = None, narrow_first: bool = False):
+    """A rich table for short cells (the lists): folded rather than cut with an ellipsis. rich.table
+    is imported here only: the other views are drawn from Flows and cost less to start."""
+    from rich import box
+    from rich.table import Table
+
     out = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", title_style="title",
                 show_edge=False, pad_edge=False, expand=False)
     for i, header in enumerate(headers):
