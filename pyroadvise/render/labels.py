@@ -68,12 +68,12 @@ LEGEND = {  # the marks a view shows, explained under it (only those it shows)
 }
 TYPE_MORE = "Every profile type:"
 COLUMN_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-LACKS = "Not at Pyroscope {version}:"
+LACKS = "Lacks:"
 SUMMARY_HEAD = ("Type", "Turn on ({method})", "Query ID")
 MORE_IDS = "+{count}"
-MORE_IDS_LEGEND = "+N: N more query IDs for the type; --long says which to use"
+MORE_IDS_HEAD = " (+N: N more in --long)"
 SUMMARY_HEAD_JOIN = ", then "
-MORE_NOTES = "{count} more note(s)"
+MORE_NOTES = "{count} more in"
 SEE_MORE = "More:"
 SEE_MORE_OR = ", or"
 SEE_MORE_TYPE = "for one type"

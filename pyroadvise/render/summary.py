@@ -11,31 +11,10 @@ from rich.segment import Segment
 
 from . import labels as L
 from .plain import SHOWN_EVIDENCE, primary_step, setting
+from .parts import legend, notes
 from .widgets import Flow, Grid, Span, token
 
 SCREEN = 40  # lines
-
-
-def notes(title: str, lines: list[str]) -> Flow:
-    spans: list = [Span(title, "title")]
-    for line in lines:
-        spans += [Span("\n"), Span("- " + line)]
-    return Flow(*spans, indent=2)
-
-
-def legend(marks: set[str]) -> Flow | None:
-    lines = [L.LEGEND[mark] for mark in L.LEGEND if mark in marks]
-    if not lines:
-        return None
-    return Flow(*[Span(("\n" if i else "") + line, "muted") for i, line in enumerate(lines)], indent=2)
-
-
-def marks_in(items: list[dict]) -> set[str]:
-    """Which marks a list of usages shows, for the legend: evidence levels, source-only methods."""
-    found = {pid["evidence"] for item in items for pid in item.get("ids", [])}
-    if any(meth["status"] == "source-only" for item in items for meth in item.get("methods", [])):
-        found.add(L.SOURCE_MARK)
-    return found
 
 
 class LangSummary:
@@ -48,6 +27,8 @@ class LangSummary:
         method = language["methods"][0]["id"] if language["methods"] else None
         method_name = L.METHOD_NAMES.get(method, method or "")
         header = [Flow(Span(h.format(method=method_name), "label")) for h in L.SUMMARY_HEAD]
+        if any(len(item["ids"]) > 1 for item in self.report["supported"]):
+            header[-1] = Flow(*header[-1].spans, Span(L.MORE_IDS_HEAD, "label"))
         rows = [header]
         for item in self.report["supported"]:
             step = primary_step(item, method)
@@ -76,12 +57,7 @@ class LangSummary:
         return Flow(*spans, indent=2)
 
     def marks(self) -> Flow | None:
-        shown = {pid["evidence"] for item in self.report["supported"] for pid in item["ids"][:1]}
-        flow = legend(shown)
-        if any(len(item["ids"]) > 1 for item in self.report["supported"]):
-            extra = Span(L.MORE_IDS_LEGEND, "muted")
-            flow = Flow(*(flow.spans + [Span("\n")] if flow else []), extra, indent=2)
-        return flow
+        return legend({pid["evidence"] for item in self.report["supported"] for pid in item["ids"][:1]})
 
     def more(self) -> Flow:
         lang_id = self.report["language"]["id"]
@@ -107,12 +83,13 @@ class LangSummary:
             yield from part.__rich_console__(console, options)
 
     def notes_block(self, shown: list[str], total: int) -> Flow:
+        """The notes that fit; the title says how many more --long has."""
         flow = notes(L.NOTES, shown)
         if len(shown) < total:
             more = L.MORE_NOTES.format(count=total - len(shown))
-            flow = Flow(*flow.spans, Span("\n" if shown else " "), Span(f"({more}: ", "muted"),
-                        token(f"pyroadvise lang {self.report['language']['id']} --long", "muted"),
-                        Span(")", "muted"), indent=2)
+            title = [Span(L.NOTES, "title"), Span(f" ({more}: ", "muted"),
+                     token(f"pyroadvise lang {self.report['language']['id']} --long", "muted"), Span(")", "muted")]
+            flow = Flow(*title, *flow.spans[1:], indent=2)
         return flow
 
 

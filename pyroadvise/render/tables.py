@@ -16,9 +16,12 @@ from rich.theme import Theme
 
 from . import labels as L
 from .links import source_links
-from .plain import SHOWN_EVIDENCE, comment, setting
-from .summary import LangSummary, legend as _legend, marks_in, notes as _notes
-from .widgets import Flow, MatrixView, Rows, Span, flow_of, table, token
+from .plain import comment
+from .matrixview import MatrixView
+from .parts import (Verbatim, _enable, _head, _ids, _kv, _method_notes, _type_cell, _type_line, _via, marks_in,
+                    legend as _legend, notes as _notes)
+from .summary import LangSummary
+from .widgets import Flow, Rows, Span, flow_of, table, token
 
 _table = table  # the name the symptom renderer uses
 
@@ -89,95 +92,6 @@ def _rstrip(line: list[Segment]) -> list[Segment]:
         last = line[-1]
         line[-1] = Segment(last.text.rstrip(), last.style)
     return line
-
-
-class Verbatim:
-    """Printed as it is, never wrapped: snippets to copy, problem lines that must stay one per line."""
-
-    def __init__(self, text: Text, style: str | None = None):
-        self.text = text
-        self.style = style
-
-
-def _kv(*pairs: tuple[str, object]) -> Flow:
-    """Labelled lines in one cell: 'Shows: ...' / 'Use when: ...'."""
-    spans: list = []
-    for label, value in pairs:
-        if value in (None, "", []) or (isinstance(value, Flow) and not value):
-            continue
-        if spans:
-            spans.append(Span("\n"))
-        spans.append(Span(f"{label}: ", "label"))
-        spans += value.spans if isinstance(value, Flow) else [Span(str(value))]
-    return Flow(*spans)
-
-
-def _enable(steps: list[dict], short: bool = False) -> Flow:
-    spans: list = []
-    for step in steps:
-        if spans:
-            spans.append(Span("\n"))
-        spans.append(token(setting(step)))
-        spans.append(Span(f" ({L.DEFAULT} {step['default']}"))
-        if step.get("start") and not short and step["start"] not in setting(step):
-            spans.append(Span(f"; {L.START} {step['start']}"))
-        spans.append(Span(")"))
-        if len(steps) > 1:
-            spans.append(Span(f" [{L.METHOD_NAMES.get(step['method'], step['method'])}]"))
-    return Flow(*spans)
-
-
-def _ids(ids: list[dict], notes: bool = False) -> Flow:
-    spans: list = []
-    for pid in ids:
-        if spans:
-            spans.append(Span("\n"))
-        spans.append(token(pid["id"]))
-        if pid["evidence"] not in SHOWN_EVIDENCE:
-            spans.append(Span(f" ({pid['evidence']})", "warn"))
-        if notes and len(ids) > 1 and pid.get("note"):
-            spans.append(Span(f": {pid['note']}", "muted"))
-    return Flow(*spans)
-
-
-def _via(methods: list[dict]) -> str:
-    parts = []
-    for meth in methods:
-        mark = L.SOURCE_MARK if meth["status"] == "source-only" else ""
-        parts.append(f"{L.METHOD_NAMES.get(meth['method'], meth['method'])}{mark}")
-    return ", ".join(parts)
-
-
-def _method_notes(methods: list[dict]) -> list:
-    return [(L.NOTE, note) for note in dict.fromkeys(meth["note"] for meth in methods if meth["note"])]
-
-
-def _type_line(item: dict, extra: str | None = None, rank: int | None = None) -> Text:
-    text = Text(f"{rank}. " if rank else "")
-    text.append(item["name"], style="type.name")
-    text.append(" (")
-    text.append(item["type"], style="type.id")
-    text.append(")")
-    if extra:
-        text.append(f"  {extra}", style="muted")
-    return text
-
-
-def _type_cell(item: dict, extra: str | None = None) -> Text:
-    text = Text(item["name"], style="type.name")
-    text.append("\n")
-    text.append(item["type"], style="type.id")
-    if extra:
-        text.append("\n")
-        text.append(extra, style="muted")
-    return text
-
-
-def _head(name: str, type_id: str, extra: str | None = None) -> Flow:
-    spans = [token(name, "type.name"), Span("\n"), token(type_id, "type.id")]
-    if extra:
-        spans += [Span("\n"), Span(extra, "muted")]
-    return Flow(*spans)
 
 
 def lang_long(report: dict) -> list:
