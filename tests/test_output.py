@@ -274,3 +274,59 @@ def test_views_drawn_from_flows_do_not_import_rich_table(args):
 def test_snippet_imports_no_rich():
     found = _modules("setup", "go", "cpu", "--snippet")
     assert "typer" in found and not {m for m in found if m.split(".")[0] in ("rich", "yaml")}
+
+
+# --- the matrix --------------------------------------------------------------------------------------
+
+
+def _matrix_row(out: str, name: str) -> list[str]:
+    return next(line for line in out.splitlines() if line.startswith(name + " ")).split()[len(name.split()):]
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_matrix_is_a_grid_at_80_columns(width):
+    """Newcomer trial row 19: a grid with the columns' own names at the default terminal width."""
+    data = run("matrix", "--format", "json").json()
+    out = run_process("matrix", env={"COLUMNS": str(width)}).stdout
+    assert all(len(line) <= width for line in out.splitlines())
+    assert _matrix_row(out, "CPU") == ["Y"] * 6 + ["Y[1]", "Y", "Y", "Y[2]"]
+    assert len(_matrix_row(out, "CPU")) == len(data["columns"])
+    header = " ".join(out.split("─", 1)[0].split())
+    assert all(word in header for col in data["columns"] for word in col["name"].split())
+
+
+def test_matrix_narrower_uses_letters_and_a_key():
+    data = run("matrix", "--format", "json").json()
+    out = run_process("matrix", env={"COLUMNS": "72"}).stdout
+    assert all(len(line) <= 72 for line in out.splitlines())
+    assert " ".join(next(line for line in out.splitlines() if line.startswith("Profile type")).split()) == \
+        "Profile type " + " ".join("ABCDEFGHIJ"[:len(data["columns"])])
+    key = " ".join(out.split())
+    for letter, col in zip("ABCDEFGHIJ", data["columns"]):
+        assert f"{letter} {col['name']}" in key
+    assert "S: in the source code, not in the docs matrix" in key
+
+
+def test_matrix_at_40_columns_is_one_paragraph_per_type():
+    out = run_process("matrix", env={"COLUMNS": "40"}).stdout
+    assert all(len(line) <= 40 for line in out.splitlines())
+    assert "Goroutine Leak: Go (push) S[14]" in out
+
+
+def test_render_modules_import_no_circle():
+    """Issue 11 item 11: tables imports widgets (and the modules built on it), never the other way."""
+    import ast
+    from pathlib import Path
+
+    render = Path(__file__).resolve().parent.parent / "pyroadvise" / "render"
+    graph = {}
+    for path in render.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[path.stem] = {(node.module or "").split(".")[0] for node in ast.walk(tree)
+                            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+
+    def reaches(start, goal, seen=()):
+        return any(n == goal or (n not in seen and reaches(n, goal, (*seen, n))) for n in graph.get(start, ()))
+
+    assert not [m for m in graph if reaches(m, m)]
+    assert "tables" not in graph["widgets"] and "widgets" in graph["tables"]
