@@ -12,14 +12,14 @@ _pyroadvise_options() {
     case "$1" in
         "") echo "--version --help -h" ;;
         "lang") echo "--long --format -f --pyroscope -p --sources --color --help -h" ;;
-        "symptom") echo "--lang -l --format -f --pyroscope -p --sources --help -h" ;;
+        "symptom") echo "--lang -l --format -f --pyroscope -p --sources --color --help -h" ;;
         "type") echo "--format -f --pyroscope -p --sources --color --help -h" ;;
         "matrix") echo "--diff --format -f --pyroscope -p --sources --color --help -h" ;;
         "list") echo "--format -f --pyroscope -p --color --help -h" ;;
         "setup") echo "--method -m --snippet --format -f --pyroscope -p --sources --color --help -h" ;;
         "completion") echo "--help -h" ;;
         "catalog") echo "--help -h" ;;
-        "catalog check") echo "--format -f --help -h" ;;
+        "catalog check") echo "--format -f --color --help -h" ;;
     esac
 }
 
@@ -55,6 +55,7 @@ _pyroadvise() {
         "symptom|--lang" | "symptom|-l") COMPREPLY=($(compgen -W "go java dotnet ruby python rust nodejs ebpf" -- "$cur")) ;;
         "symptom|--format" | "symptom|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "symptom|--pyroscope" | "symptom|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
+        "symptom|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
         "type|--format" | "type|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "type|--pyroscope" | "type|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
         "type|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
@@ -70,6 +71,7 @@ _pyroadvise() {
         "setup|--pyroscope" | "setup|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
         "setup|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
         "catalog check|--format" | "catalog check|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
+        "catalog check|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
                 esac
                 return 0 ;;
         esac

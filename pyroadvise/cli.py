@@ -137,6 +137,7 @@ def symptom(
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
     sources: SourcesOpt = False,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Rank the profile types that answer a symptom, with why and what the flame graph will show.
 
@@ -148,7 +149,7 @@ def symptom(
     """
     from .advice import symptom_report
 
-    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources)
+    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources, color)
 
 
 @command("type", short_help="One profile type in depth, and how each language turns it on.")
@@ -281,6 +282,7 @@ def catalog_check(
     directory: Annotated[Optional[str], typer.Argument(metavar="[DIR]",
                                                        help="Catalog directory [default: the shipped catalog].")] = None,
     fmt: FormatOpt = Format.table,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Validate a catalog and print every problem as CODE file:line message.
 
@@ -295,7 +297,7 @@ def catalog_check(
     from .render import emit
 
     report = check_report(directory)
-    emit("check", report, fmt.value)
+    emit("check", report, fmt.value, color=color.value)
     if not report["ok"]:
         raise typer.Exit(1)
 

@@ -330,3 +330,17 @@ def test_render_modules_import_no_circle():
 
     assert not [m for m in graph if reaches(m, m)]
     assert "tables" not in graph["widgets"] and "widgets" in graph["tables"]
+
+
+@pytest.mark.parametrize("env", [{"FORCE_COLOR": "1"}, {}], ids=["FORCE_COLOR", "--color always"])
+def test_forced_styles_into_a_pipe_carry_no_links(env):
+    args = ["lang", "java", "--sources"] + ([] if env else ["--color", "always"])
+    result = ok(run_process(*args, env=COLOURFUL | env))
+    assert "\x1b[" in result.stdout and "\x1b]8;" not in result.stdout
+
+
+@pytest.mark.parametrize("args", [["symptom", "leak", "--lang", "go"], ["catalog", "check"], ["matrix", "--diff", "1.2.0"]],
+                         ids=" ".join)
+def test_every_table_command_takes_color(args):
+    result = ok(run_process(*args, "--color", "never", env=COLOURFUL | {"FORCE_COLOR": "1"}))
+    assert "\x1b" not in result.stdout

@@ -116,13 +116,23 @@ class Flow:
         return Measurement(min(self.widest_word(), options.max_width), min(self.length(), options.max_width))
 
     def render_lines(self, console, width: int) -> list[list[Segment]]:
-        return [[Segment(text, _style(console, style, link)) for text, style, link in line]
+        links = _links_wanted(console)
+        return [[Segment(text, _style(console, style, link if links else None)) for text, style, link in line]
                 for line in self.lines(width)]
 
     def __rich_console__(self, console, options):
         for line in self.render_lines(console, options.max_width):
             yield from line
             yield Segment.line()
+
+
+def _links_wanted(console) -> bool:
+    """OSC 8 links only on a real terminal: not into a pipe or a file, even with colour forced."""
+    isatty = getattr(console.file, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed file
+        return False
 
 
 def _style(console, style: str | None, link: str | None):
