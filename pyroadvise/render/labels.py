@@ -62,8 +62,8 @@ WHERE = "Where"
 SDK_CHECKED = "facts checked against {release}"
 LEGEND = {  # the marks a view shows, explained under it (only those it shows)
     "derived": "(derived): an ID worked out from the code by hand, not seen in a test or upload",
-    "unverified": "(unverified): an ID that could not be confirmed; list the real ones with "
-                  "profilecli query series --label-names=__profile_type__",
+    "unverified": "(unverified): an ID that could not be confirmed; list the real ones with `"
+                  "profilecli query series --label-names=__profile_type__`",
     SOURCE_MARK: "SDK* / Alloy*: in the agent's source code, not in the docs matrix",
 }
 TYPE_MORE = "Every profile type:"

@@ -107,10 +107,15 @@ def notes(title: str, lines: list[str]) -> Flow:
 
 
 def legend(marks: set[str]) -> Flow | None:
+    """One line per mark shown; a `command` in a legend is kept whole, without its backquotes."""
     lines = [L.LEGEND[mark] for mark in L.LEGEND if mark in marks]
     if not lines:
         return None
-    return Flow(*[Span(("\n" if i else "") + line, "muted") for i, line in enumerate(lines)], indent=2)
+    spans: list = []
+    for i, line in enumerate(lines):
+        for n, piece in enumerate(line.split("`")):
+            spans.append(token(piece, "muted") if n % 2 else Span(("\n" if i and not n else "") + piece, "muted"))
+    return Flow(*spans, indent=2)
 
 
 def marks_in(items: list[dict]) -> set[str]:
