@@ -145,3 +145,9 @@ def test_setup_title_is_a_comment_in_the_snippet_language(catalog):
                                 ("java", ["cpu"], "# ")):
         text = render("setup", setup_report(catalog, lang, types, None, None), 80)
         assert text.startswith(marker + catalog.languages[lang].name + ", "), text[:60]
+
+
+def test_long_view_explains_the_source_only_mark(catalog):
+    text = render("lang-long", advice.lang_report(catalog, "java", None), 80)
+    assert "SDK*" in text
+    assert "SDK* / Alloy*: in the agent's source code, not in the docs matrix" in " ".join(text.split())
