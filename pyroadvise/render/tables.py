@@ -197,7 +197,9 @@ def type_(report: dict) -> list:
 
 def matrix(report: dict) -> list:
     view = MatrixView(report)
-    legend = Flow(Span(L.MATRIX_LEGEND, "muted"), Span("\n"), Span(report["layout"], "muted"))
+    entries = [token(entry, "muted") for entry in L.MATRIX_LEGEND.split("   ")]  # each entry kept on one line
+    legend = Flow(*[s for i, e in enumerate(entries) for s in ([Span("   ")] if i else []) + [e]],
+                  Span("\n"), Span(report["layout"], "muted"))
     out: list = [view, legend]
     if view.notes:
         out.append(Flow(*[Span(("\n" if i > 1 else "") + f"[{i}] {n}") for i, n in enumerate(view.notes, 1)],
