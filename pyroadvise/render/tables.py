@@ -178,7 +178,7 @@ def type_(report: dict) -> list:
                          (L.SEE_ALSO, ", ".join(t["see_also"]))):
         if value:
             facts.append((Flow(Span(label, "label")), Flow(Span(value), indent=2 if label == L.CANNOT else 0)))
-    out: list = [head, Rows(("", ""), facts, headers_shown=False, stacked_gap=False)]
+    out: list = [head, Rows(("", ""), facts, headers_shown=False, stacked_gap=False, min_width=50, inline=True)]
     if t["per_language"]:
         rows = []
         for item in t["per_language"]:

@@ -163,7 +163,7 @@ class Rows:
     headings, else stacked blocks (a heading line, the details below it)."""
 
     def __init__(self, headers: tuple[str, ...], rows: list[tuple], *, stacked_gap: bool = True,
-                 headers_shown: bool = True):
+                 headers_shown: bool = True, min_width: int = STACK_BELOW, inline: bool = False):
         if len(headers) > 2:  # (leading cells, the same as one line, details): the leading cells stacked
             headers = ("  ".join(headers[:-1]), headers[-1])
             rows = [(_joined(cells), details) for cells, _, details in rows]
@@ -171,6 +171,8 @@ class Rows:
         self.rows = [(flow_of(head), flow_of(details)) for head, details in rows]
         self.stacked_gap = stacked_gap  # a blank line between stacked blocks
         self.headers_shown = headers_shown
+        self.min_width = min_width  # narrower than this, stacked
+        self.inline = inline  # stacked as "heading: details" (labelled facts), not on lines of their own
 
     def head_width(self) -> int:
         return max([len(self.headers[0])] + [flow_of(h).length() for h, _ in self.rows])
@@ -179,7 +181,7 @@ class Rows:
         left = min(self.head_width(), 24)
         need = max((flow_of(d).widest_word() for _, d in self.rows), default=0)
         words = max((flow_of(h).widest_word() for h, _ in self.rows), default=0)
-        return width >= STACK_BELOW and left + GAP + need <= width and words <= left
+        return width >= self.min_width and left + GAP + need <= width and words <= left
 
     def __rich_console__(self, console, options):
         width = options.max_width
@@ -219,6 +221,13 @@ class Rows:
         for n, (head, details) in enumerate(self.rows):
             if n and self.stacked_gap:
                 yield Segment.line()
+            if self.inline:
+                joined = Flow(*head.spans, Span(": ", head.spans[-1].style if head.spans else None), *details.spans,
+                              indent=2)
+                for line in joined.render_lines(console, width):
+                    yield from line
+                    yield Segment.line()
+                continue
             for line in flow_of(head).render_lines(console, width):
                 yield from line
                 yield Segment.line()
