@@ -197,9 +197,8 @@ def type_(report: dict) -> list:
 
 def matrix(report: dict) -> list:
     view = MatrixView(report)
-    entries = [token(entry, "muted") for entry in L.MATRIX_LEGEND.split("   ")]  # each entry kept on one line
-    legend = Flow(*[s for i, e in enumerate(entries) for s in ([Span("   ")] if i else []) + [e]],
-                  Span("\n"), Span(report["layout"], "muted"))
+    entries = [Span(("\n" if i else "") + entry, "muted") for i, entry in enumerate(L.MATRIX_LEGEND.split("   "))]
+    legend = Flow(*entries, Span("\n"), Span(report["layout"], "muted"))  # an entry a line
     out: list = [view, legend]
     if view.notes:
         out.append(Flow(*[Span(("\n" if i > 1 else "") + f"[{i}] {n}") for i, n in enumerate(view.notes, 1)],
