@@ -7,7 +7,7 @@ from rich.text import Text
 
 from . import labels as L
 from .plain import SHOWN_EVIDENCE, setting
-from .widgets import Flow, Span, token
+from .widgets import Flow, Span, code, token
 
 
 class Verbatim:
@@ -36,7 +36,7 @@ def _enable(steps: list[dict], short: bool = False) -> Flow:
     for step in steps:
         if spans:
             spans.append(Span("\n"))
-        spans.append(token(setting(step)))
+        spans.append(code(setting(step)))
         spans.append(Span(f" ({L.DEFAULT} {step['default']}"))
         if step.get("start") and not short and step["start"] not in setting(step):
             spans.append(Span(f"; {L.START} {step['start']}"))

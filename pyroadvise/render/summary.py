@@ -12,7 +12,7 @@ from rich.segment import Segment
 from . import labels as L
 from .plain import SHOWN_EVIDENCE, primary_step, setting
 from .parts import legend, notes
-from .widgets import Flow, Grid, Span, token
+from .widgets import Flow, Grid, Span, code, token
 
 SCREEN = 40  # lines
 
@@ -34,7 +34,7 @@ class LangSummary:
             step = primary_step(item, method)
             enable = Flow()
             if step:
-                enable = Flow(token(setting(step)), Span(f" ({L.DEFAULT} {step['default']})"),
+                enable = Flow(code(setting(step)), Span(f" ({L.DEFAULT} {step['default']})"),
                               Span(f" [{L.METHOD_NAMES.get(step['method'], step['method'])}]")
                               if step["method"] != method else "")
             first = item["ids"][0] if item["ids"] else None

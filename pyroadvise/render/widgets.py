@@ -48,6 +48,12 @@ def token(text: str, style: str | None = "code", link: str | None = None) -> Spa
     return Span(text, style, True, link)
 
 
+def code(text: str) -> Span:
+    """A setting: one token when it is one word; a phrase such as `a() or b()` wraps at its spaces
+    (each of its words still whole)."""
+    return token(text) if " " not in text.strip() else Span(text, "code")
+
+
 _BREAK = re.compile(r"( +|\n)")
 
 
