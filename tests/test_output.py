@@ -344,3 +344,17 @@ def test_forced_styles_into_a_pipe_carry_no_links(env):
 def test_every_table_command_takes_color(args):
     result = ok(run_process(*args, "--color", "never", env=COLOURFUL | {"FORCE_COLOR": "1"}))
     assert "\x1b" not in result.stdout
+
+
+def test_snippet_without_a_snippet_is_an_error_naming_the_steps(catalog):
+    """A collection method with no snippet in the catalog: --snippet fails (exit 1 via the CLI's
+    error handling) rather than print nothing a user would append to a file."""
+    from pyroadvise.errors import PyroadviseError
+    from pyroadvise.render import emit
+    from pyroadvise.setup import setup_report
+
+    report = setup_report(catalog, "go", ["cpu"], None, None) | {"snippet": None}
+    with pytest.raises(PyroadviseError) as raised:
+        emit("setup-snippet", report, "table")
+    assert raised.value.exit_code == 1
+    assert raised.value.hints == ["See the steps instead: pyroadvise setup go cpu"]
