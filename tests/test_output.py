@@ -357,4 +357,4 @@ def test_snippet_without_a_snippet_is_an_error_naming_the_steps(catalog):
     with pytest.raises(PyroadviseError) as raised:
         emit("setup-snippet", report, "table")
     assert raised.value.exit_code == 1
-    assert raised.value.hints == ["See the steps instead: pyroadvise setup go cpu"]
+    assert list(raised.value.hints) == ["See the steps instead: pyroadvise setup go cpu"]
