@@ -157,6 +157,16 @@ def test_links_are_clickable_on_a_terminal_only():
 
 # --- layout -----------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("kind", ["languages", "types", "symptoms"])
+@pytest.mark.parametrize("width", [30, 40, 80])
+def test_lists_keep_ids_whole_at_any_width(kind, width):
+    data = run("list", kind, "--format", "json").json()
+    out = run_process("list", kind, env={"COLUMNS": str(width)}).stdout
+    words = {w.strip(",;():") for line in out.splitlines() for w in line.split()}
+    assert [item["id"] for item in data[kind] if item["id"] not in words] == []
+    assert all(len(line) <= width or len(line.split()) == 1 for line in out.splitlines())
+
+
 PIPED = [["lang", "java"], ["lang", "java", "--long"], ["lang", "ruby", "--sources"], ["type", "heap"],
          ["symptom", "leak", "--lang", "go"], ["matrix"], ["matrix", "--diff", "1.2.0"], ["list", "languages"],
          ["list", "symptoms"], ["setup", "dotnet", "exceptions", "heap"], ["catalog", "check"]]
@@ -263,7 +273,8 @@ def _modules(*args: str) -> set[str]:
 
 
 @pytest.mark.parametrize("args", [["lang", "java"], ["lang", "java", "--long"], ["type", "heap"], ["matrix"],
-                                  ["setup", "go", "cpu"]], ids=" ".join)
+                                  ["setup", "go", "cpu"], ["list", "types"], ["matrix", "--diff", "1.2.0"]],
+                         ids=" ".join)
 def test_views_drawn_from_flows_do_not_import_rich_table(args):
     """Start-up: the one-screen summary and the other Flow-drawn views skip rich.table (and PyYAML)."""
     found = _modules(*args)

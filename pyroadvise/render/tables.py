@@ -235,13 +235,17 @@ def listing(report: dict) -> list:
                 spans += [Span(" "), token(alias + ("," if n < len(item["aliases"]) - 1 else ""), None)]
             rows.append((Flow(token(item["id"], "type.id")), Flow(*spans, indent=2)))
         return [Rows((L.ID, L.NAME), rows, stacked_gap=False)]
-    t = table(L.ID, L.NAME, L.UNIT, L.LANGUAGES) if kind == "types" else table(L.ID, L.NAME, L.CATEGORY)
-    t.columns[0].no_wrap = True
+    rows = []
     for item in report[kind]:
-        cells = [Text(item["id"], style="type.id"), item["name"]]
-        cells += [item["unit"], ", ".join(item["languages"])] if kind == "types" else [item["category"]]
-        t.add_row(*cells)
-    return [t]
+        if kind == "types":
+            langs = item["languages"]
+            spans = [Span(item["name"], "type.name"), Span(f"  {L.UNIT}: {item['unit']}  {L.LANGUAGES}:")]
+            spans += [s for i, lang in enumerate(langs or ["-"])
+                      for s in (Span(" "), token(lang + ("," if i < len(langs) - 1 else ""), None))]
+        else:
+            spans = [Span(item["name"], "type.name"), Span(f"  {L.CATEGORY}: {item['category']}")]
+        rows.append((Flow(token(item["id"], "type.id")), Flow(*spans, indent=2)))
+    return [Rows((L.ID, L.DETAILS), rows, stacked_gap=False)]
 
 
 def setup(report: dict) -> list:
