@@ -1,7 +1,8 @@
 """All output goes through here: one report dict, three formats.
 
 JSON and Markdown are plain strings built without rich, so scripts and docs never pay for it;
-tables import rich lazily (render/tables.py is the only module that imports it).
+tables import rich lazily (only tables.py and the modules it builds on, widgets, parts, summary and
+matrixview, import it).
 """
 
 from __future__ import annotations

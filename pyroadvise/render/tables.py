@@ -1,4 +1,4 @@
-"""Terminal output with rich (with widgets.py, the only modules that import it).
+"""Terminal output with rich: one renderer per report kind, built from widgets.py and parts.py.
 
 Every catalog text and every piece of user input goes into Flows, Text objects or a console with
 markup off, so brackets in them are printed as they are. Tokens (IDs, settings, commands, URLs) are
@@ -21,9 +21,7 @@ from .matrixview import MatrixView
 from .parts import (Verbatim, _enable, _head, _ids, _kv, _method_notes, _type_cell, _type_line, _via, marks_in,
                     legend as _legend, notes as _notes)
 from .summary import LangSummary
-from .widgets import Flow, Rows, Span, flow_of, table, token
-
-_table = table  # the name the symptom renderer uses
+from .widgets import Flow, Rows, Span, flow_of, token
 
 THEME = Theme({
     "title": "bold",
@@ -280,8 +278,6 @@ def sources_view(sources: list[dict]) -> Flow:
             spans += [Span("\n  "), token(url, "link", link=url)]
     return Flow(*spans, indent=2)
 
-
-sources_table = sources_view
 
 RENDERERS = {"lang": lang, "lang-long": lang_long, "symptom": symptom, "type": type_, "matrix": matrix,
              "diff": diff, "list": listing, "setup": setup, "check": check}

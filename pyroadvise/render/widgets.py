@@ -23,20 +23,6 @@ GAP = 2  # spaces between columns
 NARROW_INDENT = 2  # details under their heading, when columns do not fit
 
 
-def table(*headers: str, title: str | None = None, narrow_first: bool = False):
-    """A rich table for short cells (the lists): folded rather than cut with an ellipsis. rich.table
-    is imported here only: the other views are drawn from Flows and cost less to start."""
-    from rich import box
-    from rich.table import Table
-
-    out = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", title_style="title",
-                show_edge=False, pad_edge=False, expand=False)
-    for i, header in enumerate(headers):
-        first = narrow_first and i == len(headers) - 2
-        out.add_column(header, overflow="fold", vertical="top", max_width=24 if first else None)
-    return out
-
-
 class Span(NamedTuple):
     text: str
     style: str | None = None
