@@ -369,3 +369,11 @@ def test_snippet_without_a_snippet_is_an_error_naming_the_steps(catalog):
         emit("setup-snippet", report, "table")
     assert raised.value.exit_code == 1
     assert list(raised.value.hints) == ["See the steps instead: pyroadvise setup go cpu"]
+
+
+def test_check_summary_never_wraps_the_path(tmp_path):
+    """Issue 11 item 5: `Catalog <path>: ...` keeps the path whole however long it is."""
+    deep = tmp_path / ("a" * 60) / ("b" * 60)
+    result = run_process("catalog", "check", str(deep), env={"COLUMNS": "40"})
+    assert result.exit_code == 1
+    assert str(deep) in result.stdout.split()

@@ -262,9 +262,10 @@ def setup_title(report: dict) -> str:
 
 def check(report: dict) -> list:
     out: list = [Verbatim(Text(f"{p['code']} {p['where']} {p['message']}")) for p in report["problems"]]
-    out.append(Text(L.CHECK_OK.format(directory=report["catalog"]) if report["ok"] else
-                    L.CHECK_BAD.format(count=len(report["problems"]), directory=report["catalog"]),
-                    style="status.documented" if report["ok"] else "warn"))
+    template = L.CHECK_OK if report["ok"] else L.CHECK_BAD.replace("{count}", str(len(report["problems"])))
+    before, after = template.split("{directory}")
+    style = "status.documented" if report["ok"] else "warn"
+    out.append(Flow(Span(before, style), token(report["catalog"], style), Span(after, style)))  # the path whole
     return out
 
 
