@@ -11,15 +11,15 @@ _pyroadvise_subcommands() {
 _pyroadvise_options() {
     case "$1" in
         "") echo "--version --help -h" ;;
-        "lang") echo "--format -f --pyroscope -p --sources --help -h" ;;
-        "symptom") echo "--lang -l --format -f --pyroscope -p --sources --help -h" ;;
-        "type") echo "--format -f --pyroscope -p --sources --help -h" ;;
-        "matrix") echo "--diff --format -f --pyroscope -p --sources --help -h" ;;
-        "list") echo "--format -f --pyroscope -p --help -h" ;;
-        "setup") echo "--method -m --format -f --pyroscope -p --help -h" ;;
+        "lang") echo "--long --format -f --pyroscope -p --sources --color --help -h" ;;
+        "symptom") echo "--lang -l --format -f --pyroscope -p --sources --color --help -h" ;;
+        "type") echo "--format -f --pyroscope -p --sources --color --help -h" ;;
+        "matrix") echo "--diff --format -f --pyroscope -p --sources --color --help -h" ;;
+        "list") echo "--format -f --pyroscope -p --color --help -h" ;;
+        "setup") echo "--method -m --snippet --format -f --pyroscope -p --sources --color --help -h" ;;
         "completion") echo "--help -h" ;;
         "catalog") echo "--help -h" ;;
-        "catalog check") echo "--format -f --help -h" ;;
+        "catalog check") echo "--format -f --color --help -h" ;;
     esac
 }
 
@@ -36,7 +36,7 @@ _pyroadvise() {
         w="${COMP_WORDS[i]}"
         if [[ $w == "=" ]]; then skip=1; continue; fi
         if (( skip )); then skip=0; continue; fi
-        case " --diff --format --lang --method --pyroscope -f -l -m -p " in *" $w "*) skip=1; continue ;; esac
+        case " --color --diff --format --lang --method --pyroscope -f -l -m -p " in *" $w "*) skip=1; continue ;; esac
         case "$w" in -*) continue ;; esac
         if (( npos == 0 )) && [[ " $(_pyroadvise_subcommands "$node") " == *" $w "* ]]; then
             node="${node:+$node }$w"
@@ -46,25 +46,32 @@ _pyroadvise() {
     done
     COMPREPLY=()
     if (( COMP_CWORD > 1 )); then
-        case " --diff --format --lang --method --pyroscope -f -l -m -p " in
+        case " --color --diff --format --lang --method --pyroscope -f -l -m -p " in
             *" $prev "*)
                 case "$node|$prev" in
         "lang|--format" | "lang|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "lang|--pyroscope" | "lang|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
+        "lang|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
         "symptom|--lang" | "symptom|-l") COMPREPLY=($(compgen -W "go java dotnet ruby python rust nodejs ebpf" -- "$cur")) ;;
         "symptom|--format" | "symptom|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "symptom|--pyroscope" | "symptom|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
+        "symptom|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
         "type|--format" | "type|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "type|--pyroscope" | "type|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
+        "type|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
         "matrix|--diff") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
         "matrix|--format" | "matrix|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "matrix|--pyroscope" | "matrix|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
+        "matrix|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
         "list|--format" | "list|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "list|--pyroscope" | "list|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
+        "list|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
         "setup|--method" | "setup|-m") COMPREPLY=($(compgen -W "sdk alloy ebpf" -- "$cur")) ;;
         "setup|--format" | "setup|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "setup|--pyroscope" | "setup|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
+        "setup|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
         "catalog check|--format" | "catalog check|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
+        "catalog check|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
                 esac
                 return 0 ;;
         esac

@@ -40,7 +40,7 @@ class App(typer.core.TyperGroup):
             return None
         built = _BUILT.get(name)
         if built is None:
-            built = _BUILT[name] = typer.main.get_command(sub)
+            built = _BUILT[name] = _plain_metavars(typer.main.get_command(sub))
         return built
 
     def resolve_command(self, ctx, args):
@@ -69,6 +69,22 @@ class App(typer.core.TyperGroup):
 
 
 _BUILT: dict = {}
+
+
+class _PlainArgument(typer.core.TyperArgument):
+    """An argument shown in usage lines as its metavar alone (`LANGUAGE`, not Typer's `{LANGUAGE}`)."""
+
+    def make_metavar(self, ctx=None, *, usage: bool = False) -> str:
+        if self.metavar is not None:
+            return self.metavar if self.required or self.metavar.startswith("[") else f"[{self.metavar}]"
+        return super().make_metavar(ctx, usage=usage)
+
+
+def _plain_metavars(command):
+    for param in getattr(command, "params", []):
+        if type(param) is typer.core.TyperArgument:
+            param.__class__ = _PlainArgument
+    return command
 
 
 def report_error(exc: Exception) -> int:

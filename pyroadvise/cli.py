@@ -63,53 +63,73 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", case_sensitive=Fals
                                            help="Output format: a table for people, json for scripts, markdown for docs.")]
 VersionOpt = Annotated[Optional[str], typer.Option("--pyroscope", "-p", metavar="VERSION",
                                                    help="Pyroscope release to advise for, e.g. 1.2.0 [default: newest].")]
-SourcesOpt = Annotated[bool, typer.Option("--sources", help="Also list the sources behind the facts shown.")]
+SourcesOpt = Annotated[bool, typer.Option("--sources", help="Also list the sources behind the facts shown, with links.")]
 
 
-def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False) -> None:
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+ColorOpt = Annotated[Color, typer.Option("--color", case_sensitive=False,
+                                         help="Styles in tables: auto (the terminal decides; NO_COLOR and FORCE_COLOR "
+                                              "are honoured), always, or never (no escape codes at all).")]
+
+
+def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False, color: Color = Color.auto) -> None:
     from .loader import load_catalog
     from .render import emit
 
     report = build(load_catalog())
-    emit(kind, report, fmt.value, show_sources=show_sources)
+    emit(kind, report, fmt.value, show_sources=show_sources, color=color.value)
 
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"pyroadvise {__version__}\n")
+        from .loader import load_catalog
+
+        releases = ", ".join(load_catalog().versions)
+        sys.stdout.write(f"pyroadvise {__version__}\ncatalogued Pyroscope releases: {releases}\n")
         raise typer.Exit()
 
 
 @app.callback()
 def root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+                                          help="Show the version and the catalogued Pyroscope releases, and exit.")] = False,
 ) -> None:
     pass
 
 
-@command("lang")
+@command("lang", short_help="What a language can profile, how to turn it on, the query IDs.")
 def lang(
     language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="A language: go, java, dotnet, ruby, python, rust, nodejs, ebpf "
                                                  "(also golang, kotlin, c#, node, py...).")],
+    long: Annotated[bool, typer.Option("--long", help="Everything about each type, all query IDs and every note.")] = False,
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
     sources: SourcesOpt = False,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Show what a language can profile, how to turn each type on, and what it cannot profile.
+
+    One screen by default: each type with the setting that turns it on and its query ID, what the
+    language lacks, the main notes. --long shows everything.
 
     \b
     Examples:
       pyroadvise lang java
+      pyroadvise lang java --long
       pyroadvise lang kotlin --pyroscope 1.2.0
       pyroadvise lang "C#" --format json
     """
     from .advice import lang_report
 
-    _run("lang", fmt, lambda c: lang_report(c, language, pyroscope), sources)
+    _run("lang-long" if long else "lang", fmt, lambda c: lang_report(c, language, pyroscope), sources, color)
 
 
-@command("symptom")
+@command("symptom", short_help="Rank the profile types that answer a symptom, in your own words.")
 def symptom(
     text: Annotated[List[str], typer.Argument(metavar="TEXT...", help="The symptom in your words; quotes optional.")],
     lang: Annotated[Optional[str], typer.Option("--lang", "-l", metavar="LANGUAGE",
@@ -117,6 +137,7 @@ def symptom(
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
     sources: SourcesOpt = False,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Rank the profile types that answer a symptom, with why and what the flame graph will show.
 
@@ -128,18 +149,21 @@ def symptom(
     """
     from .advice import symptom_report
 
-    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources)
+    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources, color)
 
 
-@command("type")
+@command("type", short_help="One profile type in depth, and how each language turns it on.")
 def type_(
     name: Annotated[str, typer.Argument(metavar="TYPE", help="A profile type: mutex_duration, mutex-duration, "
                                                              "'Mutex Duration', or a profile type ID.")],
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
     sources: SourcesOpt = False,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Explain one profile type: what it measures, its limits, and how each language turns it on.
+
+    Every profile type: pyroadvise list types
 
     \b
     Examples:
@@ -149,16 +173,17 @@ def type_(
     """
     from .advice import type_report
 
-    _run("type", fmt, lambda c: type_report(c, name, pyroscope), sources)
+    _run("type", fmt, lambda c: type_report(c, name, pyroscope), sources, color)
 
 
-@command("matrix")
+@command("matrix", short_help="The support matrix: which language collects which profile type.")
 def matrix(
     diff: Annotated[Optional[str], typer.Option("--diff", metavar="OLD",
                                                 help="Show what changed from release OLD to --pyroscope.")] = None,
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
     sources: SourcesOpt = False,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Show the support matrix: which language collects which profile type.
 
@@ -171,17 +196,18 @@ def matrix(
     from .advice import diff_report, matrix_report
 
     if diff is not None:
-        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources)
+        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources, color)
     else:
-        _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources)
+        _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources, color)
 
 
-@command("list")
+@command("list", short_help="List the languages, profile types or symptoms the catalog knows.")
 def list_(
     kind: Annotated[ListKind, typer.Argument(case_sensitive=False, metavar="KIND",
                                              help="What to list: languages, types or symptoms.")],
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """List the languages, profile types or symptoms the catalog knows.
 
@@ -192,32 +218,38 @@ def list_(
     """
     from .advice import list_report
 
-    _run("list", fmt, lambda c: list_report(c, kind.value, pyroscope))
+    _run("list", fmt, lambda c: list_report(c, kind.value, pyroscope), color=color)
 
 
-@command("setup")
+@command("setup", short_help="Only what to add to your config to collect the chosen types.")
 def setup(
     language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="The language to configure.")],
     types: Annotated[List[str], typer.Argument(metavar="TYPE...", help="The profile types to turn on.")],
     method: Annotated[Optional[Method], typer.Option("--method", "-m", case_sensitive=False,
                                                      help="Collection method [default: the first that has them all].")] = None,
+    snippet: Annotated[bool, typer.Option("--snippet", help="Print only the code, to append to a file or pipe "
+                                                             "to the clipboard.")] = False,
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
+    sources: SourcesOpt = False,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Print only what to add to your config to collect the chosen types.
 
     \b
     Examples:
       pyroadvise setup go mutex_duration block_duration
+      pyroadvise setup go mutex_duration --snippet >> main.go
       pyroadvise setup java alloc_space lock_duration --method alloy
       pyroadvise setup python inuse_space --format markdown
     """
     from .setup import setup_report
 
-    _run("setup", fmt, lambda c: setup_report(c, language, types, method.value if method else None, pyroscope))
+    _run("setup-snippet" if snippet else "setup", fmt,
+         lambda c: setup_report(c, language, types, method.value if method else None, pyroscope), sources, color)
 
 
-@command("completion")
+@command("completion", short_help="Print a shell completion script for bash, zsh or fish.")
 def completion(shell: Annotated[Shell, typer.Argument(case_sensitive=False, metavar="SHELL",
                                                       help="bash, zsh or fish.")]) -> None:
     """Print a shell completion script (static: a TAB never starts Python).
@@ -250,6 +282,7 @@ def catalog_check(
     directory: Annotated[Optional[str], typer.Argument(metavar="[DIR]",
                                                        help="Catalog directory [default: the shipped catalog].")] = None,
     fmt: FormatOpt = Format.table,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Validate a catalog and print every problem as CODE file:line message.
 
@@ -264,7 +297,7 @@ def catalog_check(
     from .render import emit
 
     report = check_report(directory)
-    emit("check", report, fmt.value)
+    emit("check", report, fmt.value, color=color.value)
     if not report["ok"]:
         raise typer.Exit(1)
 

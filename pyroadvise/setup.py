@@ -38,7 +38,14 @@ def setup_report(catalog: m.Catalog, lang_name: str, type_names: list[str], meth
                   for t in chosen for s in lang.types[t.id].enable if s.method == method_id],
         "syntax": snippet.syntax if snippet else None,
         "snippet": compose(snippet.template, steps) if snippet else None,
+        "sources": _sources(catalog, lang, chosen),
     }
+
+
+def _sources(catalog: m.Catalog, lang: m.Language, chosen: list[m.ProfileType]) -> list[dict]:
+    """The sources behind the language's setup and each chosen type's steps, first mentions first."""
+    refs = dict.fromkeys([*lang.sources, *(ref for t in chosen for ref in lang.types[t.id].sources)])
+    return [catalog.sources[ref]._asdict() for ref in refs if ref in catalog.sources]
 
 
 def _method(lang: m.Language, chosen: list[m.ProfileType], have: dict, wanted: str | None) -> str:

@@ -46,9 +46,12 @@ class Run:
         self.stderr = stderr
 
     def json(self):
+        """The report, after checking the envelope every JSON report has: `schema_version` first."""
         assert self.exit_code == 0, self.stderr
         assert self.stderr == ""
-        return json.loads(self.stdout)
+        data = json.loads(self.stdout)
+        assert next(iter(data)) == "schema_version" and data.pop("schema_version") == 1, list(data)[:3]
+        return data
 
     def __repr__(self) -> str:
         return f"Run(exit_code={self.exit_code}, stdout={self.stdout[:300]!r}, stderr={self.stderr[:300]!r})"

@@ -191,6 +191,7 @@ def test_check_json(code, tmp_path):
     assert result.stderr == ""
     report = json.loads(result.stdout)
     assert report == {
+        "schema_version": 1,
         "catalog": str(directory),
         "ok": False,
         "problems": [{"code": code, "file": expected.file, "line": expected.line, "message": expected.message,

@@ -23,8 +23,9 @@ from conftest import Run, pyroadvise_command, run_process
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="needs POSIX pipes, signals and ptys")
 
-TABLES = {  # the four table outputs checked at every width
+TABLES = {  # the table outputs checked at every width
     "lang java": ["lang", "java"],
+    "lang java --long": ["lang", "java", "--long"],
     "type mutex_duration": ["type", "mutex_duration"],
     "symptom leak --lang go": ["symptom", "leak", "--lang", "go"],
     "matrix": ["matrix"],
@@ -288,6 +289,14 @@ def _names_in(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
         want.extend(pid["id"] for pid in item.get("ids", []))
         want.extend(step["setting"] for step in item.get("enable", []))
 
+    if args[0] == "lang" and "--long" not in args:  # the summary: each type's first ID and first step
+        want.append(data["language"]["id"])
+        for item in data["supported"]:
+            want.append(item["type"])
+            want.append(item["ids"][0]["id"])
+            want.append(item["enable"][0]["setting"])
+        want.extend(item["type"] for item in data["unsupported"])
+        return want, []
     if args[0] == "lang":
         want.append(data["language"]["id"])
         for item in data["supported"]:
@@ -309,9 +318,9 @@ def _names_in(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
         want.extend(item["type"] for item in data["unavailable"])
         want.extend(item["id"] for item in data["other_matches"])
         return want, []
-    if args[0] == "matrix":  # the matrix shows names, not IDs: every type's and every column's
-        want.extend(row["name"] for row in data["rows"])
-        want.extend(col["name"] for col in data["columns"])
+    if args[0] == "matrix":  # the matrix shows names, not IDs: every type's, and every word of the columns'
+        want.extend(row["name"] for row in data["rows"])  # (headings may stack a name's words)
+        want.extend(word for col in data["columns"] for word in col["name"].split())
         return want, [data["title"], f"Pyroscope {data['pyroscope']}: {data['title']}"]
     raise AssertionError(args)
 
@@ -321,7 +330,7 @@ def _names_in(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 def test_every_id_survives_any_width(name, width):
     result = ok(run_process(*TABLES[name], env={"COLUMNS": str(width)}))
     assert "…" not in result.stdout, "rich cut something with an ellipsis"
-    too_wide = [line for line in result.stdout.splitlines() if len(line) > width]
+    too_wide = [line for line in result.stdout.splitlines() if len(line) > width and not lone_token(line)]
     assert not too_wide, too_wide[:3]
     want, titles = names_in(TABLES[name])
     assert want
@@ -338,8 +347,33 @@ def test_other_outputs_fit_any_width(name, width):
     # Markdown is never wrapped, click wraps help itself, and setup snippets are printed unwrapped so
     # that they can be copied as they are.
     if name not in ("--help", "lang java markdown") and not name.startswith("setup"):
-        too_wide = [line for line in result.stdout.splitlines() if len(line) > width]
+        too_wide = [line for line in result.stdout.splitlines() if len(line) > width and not lone_token(line)]
         assert not too_wide, too_wide[:3]
+
+
+def lone_token(line: str) -> bool:
+    """A line that holds one token longer than the terminal (an ID, a URL): it overflows rather than
+    being split, so that it can be copied whole."""
+    return len(line.split()) == 1
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100])
+@pytest.mark.parametrize("name", ["lang java", "lang java --long", "type mutex_duration", "lang java --sources"])
+def test_no_token_is_split_across_lines(name, width):
+    """Every ID, setting and URL in the output appears whole on one line (not just after unfolding)."""
+    args = ALL[name]
+    result = ok(run_process(*args, env={"COLUMNS": str(width)}))
+    data = run_process(*[a for a in args if a != "--sources"], "--format", "json").json()
+    items = data.get("supported") or data.get("type", {}).get("per_language", [])
+    summary = args[0] == "lang" and "--long" not in args
+    tokens = [pid["id"] for item in items for pid in item["ids"][:1 if summary else None]]
+    words = {w.strip(",;():") for line in result.stdout.splitlines() for w in line.split()}
+    missing = [t for t in tokens if t not in words]
+    assert not missing, missing
+    if "--sources" in args:
+        urls = [w for w in words if w.startswith("https://")]
+        assert urls and all(" " not in u for u in urls)
+        assert all(u.rstrip("/").count("/") >= 3 for u in urls)
 
 
 def test_the_id_finder_finds_folded_ids():

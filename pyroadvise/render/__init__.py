@@ -1,7 +1,8 @@
 """All output goes through here: one report dict, three formats.
 
 JSON and Markdown are plain strings built without rich, so scripts and docs never pay for it;
-tables import rich lazily (render/tables.py is the only module that imports it).
+tables import rich lazily (only tables.py and the modules it builds on, widgets, parts, summary and
+matrixview, import it).
 """
 
 from __future__ import annotations
@@ -9,14 +10,22 @@ from __future__ import annotations
 import sys
 
 FORMATS = ("table", "json", "markdown")
+COLORS = ("auto", "always", "never")
+SCHEMA_VERSION = 1  # of every JSON report; raised when a key is renamed or removed or changes meaning
 
 
-def emit(kind: str, report: dict, fmt: str, *, show_sources: bool = False) -> None:
-    """Write one report to stdout in the chosen format."""
+def emit(kind: str, report: dict, fmt: str, *, show_sources: bool = False, color: str = "auto") -> None:
+    """Write one report to stdout in the chosen format.
+
+    Kinds with a view suffix (`lang-long`, `setup-snippet`) are the same report in another view;
+    JSON is always the whole report.
+    """
     if kind == "check" and fmt != "json":
         report = _printable_check(report)
     if fmt == "json":
         sys.stdout.write(to_json(report))
+    elif kind == "setup-snippet":
+        sys.stdout.write(snippet_text(report))
     elif fmt == "markdown":
         from .markdown import RENDERERS
 
@@ -24,7 +33,18 @@ def emit(kind: str, report: dict, fmt: str, *, show_sources: bool = False) -> No
     else:
         from .tables import print_report
 
-        print_report(kind, report, show_sources)
+        print_report(kind, report, show_sources, color=color)
+
+
+def snippet_text(report: dict) -> str:
+    """Only the code of a setup report, to append to a file or pipe to the clipboard."""
+    if report["snippet"]:
+        return report["snippet"].rstrip("\n") + "\n"
+    from ..errors import PyroadviseError
+    from . import labels as L
+
+    raise PyroadviseError(L.NO_SNIPPET, [L.NO_SNIPPET_HINT.format(language=report["language"]["id"],
+                                                                  types=" ".join(report["types"]))])
 
 
 def _printable_check(report: dict) -> dict:
@@ -38,8 +58,10 @@ def _printable_check(report: dict) -> dict:
 
 
 def to_json(report: dict) -> str:
+    """The report as JSON, `schema_version` first (the one place it is added)."""
     import json
 
+    report = {"schema_version": SCHEMA_VERSION} | report
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
     text = json.dumps(report, indent=2, ensure_ascii=encoding != "utf8") + "\n"
     if encoding == "utf8" and not (text.isascii() and "\x7f" not in text):

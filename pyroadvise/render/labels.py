@@ -60,3 +60,22 @@ CHECK_BAD = "Catalog {directory}: {count} problem(s)."
 SOURCE = "Source"
 SOURCES = "Sources"
 WHERE = "Where"
+SDK_CHECKED = "facts checked against {release}"
+LEGEND = {  # the marks a view shows, explained under it (only those it shows)
+    "derived": "(derived): an ID worked out from the code by hand, not seen in a test or upload",
+    "unverified": "(unverified): an ID that could not be confirmed; list the real ones with `"
+                  "profilecli query series --label-names=__profile_type__`",
+    SOURCE_MARK: "SDK* / Alloy*: in the agent's source code, not in the docs matrix",
+}
+TYPE_MORE = "Every profile type:"
+COLUMN_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LACKS = "Lacks:"
+SUMMARY_HEAD = ("Type", "Turn on ({method})", "Query ID")
+MORE_IDS = "+{count}"
+MORE_IDS_HEAD = " (+N: N more in --long)"
+SUMMARY_HEAD_JOIN = ", then "
+MORE_NOTES = "{count} more in"
+SEE_MORE = "More:"
+SEE_MORE_OR = ", or"
+SEE_MORE_TYPE = "for one type"
+NO_SNIPPET_HINT = "See the steps instead: pyroadvise setup {language} {types}"

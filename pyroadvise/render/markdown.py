@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import labels as L
+from .links import source_links
+from .plain import SHOWN_EVIDENCE, primary_step, setting
 
 
 def _cell(value: object) -> str:
@@ -29,14 +31,14 @@ def _via(methods: list[dict]) -> str:
 def _enable(steps: list[dict]) -> str:
     parts = []
     for step in steps:
-        text = f"{_code(step['setting'])} ({L.DEFAULT} {step['default']}"
+        text = f"{_code(setting(step))} ({L.DEFAULT} {step['default']}"
         text += f"; {L.START} {step['start']})" if step.get("start") else ")"
         parts.append(text)
     return "<br>".join(parts)
 
 
 def _ids(ids: list[dict]) -> str:
-    return "<br>".join(_code(p["id"]) + ("" if p["evidence"] in ("test", "source", "docs") else f" ({p['evidence']})")
+    return "<br>".join(_code(p["id"]) + ("" if p["evidence"] in SHOWN_EVIDENCE else f" ({p['evidence']})")
                        for p in ids)
 
 
@@ -48,15 +50,43 @@ def _sources(report: dict, show: bool) -> str:
     if not show or not report.get("sources"):
         return ""
     return f"\n## {L.SOURCES}\n\n" + _table([L.SOURCE, L.WHERE], [
-        [f"{s['title']} ({s['id']})", s["where"] + (f" {s['url']}" if s.get("url") else "")] for s in report["sources"]
+        [f"{s['title']} ({s['id']})", s["where"] + "".join(f"<br><{url}>" for url in source_links(s))]
+        for s in report["sources"]
     ])
 
 
-def lang(report: dict, show_sources: bool) -> str:
+def _lang_head(report: dict) -> str:
     lang_ = report["language"]
-    out = f"# {lang_['name']} ({lang_['id']}), Pyroscope {report['pyroscope']}\n\n{lang_['summary']}\n\n"
-    if lang_.get("sdk_checked"):
-        out += f"{L.CHECKED}: {lang_['sdk_checked']}\n\n"
+    checked = f"; {L.SDK_CHECKED.format(release=lang_['sdk_checked'])}" if lang_.get("sdk_checked") else ""
+    return f"# {lang_['name']} ({lang_['id']}), Pyroscope {report['pyroscope']}{checked}\n\n{lang_['summary']}\n\n"
+
+
+def lang(report: dict, show_sources: bool) -> str:
+    """The summary: one row per type (setting and default, first query ID), what it lacks, the notes."""
+    lang_ = report["language"]
+    method = lang_["methods"][0]["id"] if lang_["methods"] else None
+    head = [h.format(method=L.METHOD_NAMES.get(method, method or "")) for h in L.SUMMARY_HEAD]
+    rows = []
+    for item in report["supported"]:
+        step = primary_step(item, method)
+        first = item["ids"][0] if item["ids"] else None
+        enable = f"{_code(setting(step))} ({L.DEFAULT} {step['default']})" if step else ""
+        ids = (_ids([first]) + (" " + L.MORE_IDS.format(count=len(item["ids"]) - 1) if len(item["ids"]) > 1 else "")
+               if first else "")
+        rows.append([_code(item["type"]), enable, ids])
+    out = _lang_head(report) + _table(head, rows)
+    if report["unsupported"]:
+        out += (f"\n**{L.LACKS.format(version=report['pyroscope'])}** "
+                + ", ".join(_code(u["type"]) for u in report["unsupported"]) + "\n\n")
+    if lang_["notes"]:
+        out += _bullets(L.NOTES, lang_["notes"])
+    out += f"{L.SEE_MORE} {_code('pyroadvise lang ' + lang_['id'] + ' --long')}\n"
+    return out + _sources(report, show_sources)
+
+
+def lang_long(report: dict, show_sources: bool) -> str:
+    lang_ = report["language"]
+    out = _lang_head(report)
     out += _table([L.TYPE, "Via", L.SHOWS, L.WHEN, L.TURN_ON, L.QUERY], [
         [f"{i['name']} ({_code(i['type'])})", _via(i["methods"]), i["measures"], i["when_to_use"],
          _enable(i["enable"]), _ids(i["ids"])] for i in report["supported"]
@@ -161,7 +191,7 @@ def setup(report: dict, show_sources: bool) -> str:
         out += f"```{report['syntax']}\n{report['snippet']}\n```\n\n"
     out += _table([L.PROFILE_TYPE, L.TURN_ON, L.HOW], [
         [_code(s["type"]), _enable([s]), s["how"]] for s in report["steps"]])
-    return out
+    return out + _sources(report, show_sources)
 
 
 def check(report: dict, show_sources: bool) -> str:
@@ -171,5 +201,5 @@ def check(report: dict, show_sources: bool) -> str:
     return "\n".join(lines + [summary]) + "\n"
 
 
-RENDERERS = {"lang": lang, "symptom": symptom, "type": type_, "matrix": matrix, "diff": diff, "list": listing,
+RENDERERS = {"lang": lang, "lang-long": lang_long, "symptom": symptom, "type": type_, "matrix": matrix, "diff": diff, "list": listing,
              "setup": setup, "check": check}

@@ -1,22 +1,27 @@
-"""Terminal output with rich. The only module that imports rich.
+"""Terminal output with rich: one renderer per report kind, built from widgets.py and parts.py.
 
-Every catalog text and every piece of user input goes into ``Text`` objects or a console with
-markup off, so brackets in them are printed as they are. Columns fold instead of cutting with an
-ellipsis, so an ID or an env var name is never truncated.
+Every catalog text and every piece of user input goes into Flows, Text objects or a console with
+markup off, so brackets in them are printed as they are. Tokens (IDs, settings, commands, URLs) are
+never broken (widgets.Flow); lines carry no trailing padding; URLs are links on a terminal.
 """
 
 from __future__ import annotations
 
 import sys
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.segment import Segment, Segments
 from rich.text import Text
 from rich.theme import Theme
 
 from . import labels as L
-from .widgets import MatrixView, Rows
+from .links import source_links
+from .plain import comment
+from .matrixview import MatrixView
+from .parts import (Verbatim, _enable, _head, _ids, _kv, _method_notes, _type_cell, _type_line, _via, marks_in,
+                    legend as _legend, notes as _notes)
+from .summary import LangSummary
+from .widgets import Flow, Rows, Span, flow_of, token
 
 THEME = Theme({
     "title": "bold",
@@ -29,154 +34,80 @@ THEME = Theme({
     "code": "cyan",
     "warn": "yellow",
     "muted": "dim",
+    "link": "underline",
 })
 
-
-def make_console(stderr: bool = False) -> Console:
-    """The one place a Console is made: no markup, no emoji, no highlighting of our text."""
-    return Console(
-        file=sys.stderr if stderr else sys.stdout,
-        theme=THEME,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
+MAX_WIDTH = 100  # prose is hard to read wider than this, however wide the terminal
 
 
-def print_report(kind: str, report: dict, show_sources: bool, console: Console | None = None) -> None:
-    console = console or make_console()
+def make_console(stderr: bool = False, color: str = "auto") -> Console:
+    """The one place a Console is made: no markup, no emoji, no highlighting of our text.
+
+    color: auto (rich's reading of the terminal, NO_COLOR, FORCE_COLOR, TERM=dumb), always (styles
+    even into a pipe; NO_COLOR still removes colour), never (no escape codes at all).
+    """
+    extra: dict = {}
+    if color == "always":
+        extra = {"force_terminal": True}
+    elif color == "never":
+        extra = {"color_system": None}
+    console = Console(file=sys.stderr if stderr else sys.stdout, theme=THEME, markup=False, emoji=False,
+                      highlight=False, **extra)
+    console.width = min(console.width, MAX_WIDTH)
+    return console
+
+
+def print_report(kind: str, report: dict, show_sources: bool, console: Console | None = None,
+                 color: str = "auto") -> None:
+    console = console or make_console(color=color)
     parts = RENDERERS[kind](report)
     if show_sources and report.get("sources"):
-        parts.append(sources_table(report["sources"]))
+        parts.append(sources_view(report["sources"]))
     for i, part in enumerate(parts):
         if i and kind not in ("check", "setup"):
             console.print()
-        if isinstance(part, Verbatim):
-            console.print(part.text, soft_wrap=True)
-        else:
-            console.print(part)
+        print_trimmed(console, part)
 
 
-class Verbatim:
-    """Printed as it is, never wrapped: snippets to copy, problem lines that must stay one per line."""
-
-    def __init__(self, text: Text):
-        self.text = text
-
-
-def _table(*headers: str, title: str | None = None, narrow_first: bool = False) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", title_style="title",
-                  show_edge=False, pad_edge=False, expand=False)
-    for i, header in enumerate(headers):
-        first = narrow_first and i == len(headers) - 2
-        table.add_column(header, overflow="fold", vertical="top", max_width=24 if first else None)
-    return table
-
-
-def _kv(*pairs: tuple[str, object]) -> Text:
-    """Labelled lines in one cell: 'Shows  ...' / 'Use when  ...'."""
-    text = Text()
-    for label, value in pairs:
-        if value in (None, "", []):
-            continue
-        if text:
-            text.append("\n")
-        text.append(f"{label}: ", style="label")
-        if isinstance(value, Text):
-            text.append_text(value)
-        else:
-            text.append(str(value))
-    return text
-
-
-def _type_line(item: dict, extra: str | None = None, rank: int | None = None) -> Text:
-    text = Text(f"{rank}. " if rank else "")
-    text.append(item["name"], style="type.name")
-    text.append(" (")
-    text.append(item["type"], style="type.id")
-    text.append(")")
-    if extra:
-        text.append(f"  {extra}", style="muted")
-    return text
-
-
-def _type_cell(item: dict, extra: str | None = None) -> Text:
-    text = Text(item["name"], style="type.name")
-    text.append("\n")
-    text.append(item["type"], style="type.id")
-    if extra:
-        text.append("\n")
-        text.append(extra, style="muted")
-    return text
-
-
-def _via(methods: list[dict]) -> str:
-    parts = []
-    for meth in methods:
-        mark = L.SOURCE_MARK if meth["status"] == "source-only" else ""
-        parts.append(f"{L.METHOD_NAMES.get(meth['method'], meth['method'])}{mark}")
-    return ", ".join(parts)
-
-
-def _method_notes(methods: list[dict]) -> list:
-    return [(L.NOTE, note) for note in dict.fromkeys(meth["note"] for meth in methods if meth["note"])]
-
-
-def _enable(steps: list[dict]) -> Text:
-    text = Text()
-    for step in steps:
-        if text:
-            text.append("\n")
-        text.append(step["setting"], style="code")
-        text.append(f" ({L.DEFAULT} {step['default']}")
-        if step.get("start"):
-            text.append(f"; {L.START} {step['start']}")
-        text.append(")")
-        if len(steps) > 1:
-            text.append(f" [{L.METHOD_NAMES.get(step['method'], step['method'])}]")
-    return text
-
-
-def _ids(ids: list[dict]) -> Text:
-    text = Text()
-    for pid in ids:
-        if text:
-            text.append("\n")
-        text.append(pid["id"], style="code")
-        if pid["evidence"] not in ("test", "source", "docs"):
-            text.append(f" ({pid['evidence']})", style="warn")
-    return text
-
-
-def _notes(title: str, lines: list[str]) -> Text:
-    text = Text(title, style="title")
+def print_trimmed(console: Console, part) -> None:
+    """Print without cropping and without the padding rich puts at the ends of lines."""
+    if isinstance(part, Verbatim):
+        lines = [[Segment(line, console.get_style(part.style) if part.style else None)]
+                 for line in part.text.plain.split("\n")]
+    else:
+        lines = Segment.split_lines(console.render(part, console.options))
+    out: list[Segment] = []
     for line in lines:
-        text.append("\n- ")
-        text.append(line)
-    return text
+        out += _rstrip(list(line))
+        out.append(Segment.line())
+    console.print(Segments(out), crop=False)
 
 
-def lang(report: dict) -> list:
+def _rstrip(line: list[Segment]) -> list[Segment]:
+    while line and not line[-1].control and not line[-1].text.strip():
+        line.pop()
+    if line and not line[-1].control:
+        last = line[-1]
+        line[-1] = Segment(last.text.rstrip(), last.style)
+    return line
+
+
+def lang_long(report: dict) -> list:
     language = report["language"]
-    head = Text(f"{language['name']}", style="title")
-    head.append(f" ({language['id']}), Pyroscope {report['pyroscope']}")
-    head.append("\n")
-    head.append(language["summary"], style="muted")
-    if language.get("sdk_checked"):
-        head.append(f"\n{L.CHECKED}: {language['sdk_checked']}", style="muted")
+    out: list = [_lang_head(report)]
     rows = []
     for item in report["supported"]:
-        via = _via(item["methods"])
-        rows.append(([_type_cell(item, via)], _type_line(item, via), _kv(
+        rows.append((_head(item["name"], item["type"], _via(item["methods"])), _kv(
             (L.SHOWS, item["measures"]),
             (L.WHEN, item["when_to_use"]),
             (L.TURN_ON, _enable(item["enable"])),
-            (L.QUERY, _ids(item["ids"])),
+            (L.QUERY, _ids(item["ids"], notes=True)),
             *_method_notes(item["methods"]),
         )))
-    out: list = [head, Rows((L.TYPE, L.DETAILS), rows)]
-    if any(meth["status"] == "source-only" for item in report["supported"] for meth in item["methods"]):
-        out.append(Text(L.SOURCE_MARK_LEGEND, style="muted"))
+    out.append(Rows((L.TYPE, L.DETAILS), rows))
+    legend = _legend(marks_in(report["supported"]))
+    if legend:
+        out.append(legend)
     if report["unsupported"]:
         missing = [f"{u['name']} ({u['type']})" + (f": {', '.join(u['languages'])}" if u["languages"] else "")
                    for u in report["unsupported"]]
@@ -184,6 +115,18 @@ def lang(report: dict) -> list:
     if language["notes"]:
         out.append(_notes(L.NOTES, language["notes"]))
     return out
+
+
+def _lang_head(report: dict) -> Flow:
+    language = report["language"]
+    spans = [Span(f"{language['name']} ({language['id']}), Pyroscope {report['pyroscope']}", "title")]
+    if language.get("sdk_checked"):
+        spans.append(Span(f"; {L.SDK_CHECKED.format(release=language['sdk_checked'])}", "muted"))
+    return Flow(*spans, Span("\n"), Span(language["summary"], "muted"))
+
+
+def lang(report: dict) -> list:
+    return [LangSummary(report, _lang_head(report))]
 
 
 def symptom(report: dict) -> list:
@@ -223,51 +166,53 @@ def symptom(report: dict) -> list:
 
 def type_(report: dict) -> list:
     t = report["type"]
-    head = Text(t["name"], style="title")
-    head.append(f" ({t['id']}), Pyroscope {report['pyroscope']}")
-    if t["experimental"]:
-        head.append(f"  {L.EXPERIMENTAL}", style="warn")
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="label", no_wrap=True)
-    facts.add_column(overflow="fold")
+    head = Flow(Span(f"{t['name']} ({t['id']}), Pyroscope {report['pyroscope']}", "title"),
+                Span(f"  {L.EXPERIMENTAL}", "warn") if t["experimental"] else "")
+    facts = []
     for label, value in ((L.UNIT, t["unit"]), (L.KIND, L.KINDS[t["kind"]]), (L.MEASURES, t["measures"]),
                          (L.WHEN, t["when_to_use"]), (L.FLAMEGRAPH, t["flamegraph_insight"]),
                          (L.CAUTION, t["caution"]), (L.CANNOT, "\n".join(f"- {c}" for c in t["cannot_show"])),
                          (L.OVERHEAD, t["overhead"]), (L.IF_EMPTY, t["if_empty"]),
                          (L.SEE_ALSO, ", ".join(t["see_also"]))):
         if value:
-            facts.add_row(label, Text(value))
-    out: list = [head, facts]
+            facts.append((Flow(Span(label, "label")), Flow(Span(value), indent=2 if label == L.CANNOT else 0)))
+    out: list = [head, Rows(("", ""), facts, headers_shown=False, stacked_gap=False, min_width=50, inline=True)]
     if t["per_language"]:
-        table = _table(L.LANGUAGE, L.TURN_ON, L.QUERY)
+        rows = []
         for item in t["per_language"]:
-            who = Text(item["name"], style="type.name")
-            who.append(f"\n{_via(item['methods'])}", style="muted")
-            table.add_row(who, _enable(item["enable"]), _ids(item["ids"]))
-        out.append(table)
+            rows.append((Flow(token(item["name"], "type.name"), Span("\n"), Span(_via(item["methods"]), "muted")),
+                         _kv((L.TURN_ON, _enable(item["enable"])), (L.QUERY, _ids(item["ids"], notes=True)))))
+        out.append(Rows((L.LANGUAGE, L.DETAILS), rows))
+        legend = _legend(marks_in(t["per_language"]))
+        if legend:
+            out.append(legend)
     else:
         versions = ", ".join(t["in_versions"]) or "-"
-        out.append(Text(L.TYPE_ABSENT.format(version=report["pyroscope"], versions=versions), style="warn"))
+        out.append(Flow(Span(L.TYPE_ABSENT.format(version=report["pyroscope"], versions=versions), "warn")))
+    out.append(Flow(Span(L.TYPE_MORE + " ", "muted"), token("pyroadvise list types", "code")))
     return out
 
 
 def matrix(report: dict) -> list:
     view = MatrixView(report)
-    legend = Text(L.MATRIX_LEGEND, style="muted")
-    legend.append("\n" + report["layout"], style="muted")
+    entries = [Span(("\n" if i else "") + entry, "muted") for i, entry in enumerate(L.MATRIX_LEGEND.split("   "))]
+    legend = Flow(*entries, Span("\n"), Span(report["layout"], "muted"))  # an entry a line
     out: list = [view, legend]
     if view.notes:
-        out.append(Text("\n".join(f"[{i}] {n}" for i, n in enumerate(view.notes, 1))))
+        out.append(Flow(*[Span(("\n" if i > 1 else "") + f"[{i}] {n}") for i, n in enumerate(view.notes, 1)],
+                        indent=4))
     return out
 
 
 def diff(report: dict) -> list:
-    table = _table(L.LANGUAGE, L.PROFILE_TYPE, L.CHANGE, report["from"], report["to"],
-                   title=L.DIFF_TITLE.format(old=report["from"], new=report["to"]))
+    rows = []
     for change in report["changes"]:
-        table.add_row(change["language_name"], Text(f"{change['name']} ({change['type']})"),
-                      L.CHANGES[change["change"]], _methods_text(change["before"]), _methods_text(change["after"]))
-    out: list = [table if report["changes"] else Text(L.NO_CHANGES)]
+        rows.append((Flow(token(change["language_name"], "type.name")), Flow(
+            Span(f"{change['name']} ("), token(change["type"], "type.id"), Span(f") {L.CHANGES[change['change']]}: "),
+            Span(f"{report['from']} {_methods_text(change['before'])}, {report['to']} {_methods_text(change['after'])}"))))
+    title = Flow(Span(L.DIFF_TITLE.format(old=report["from"], new=report["to"]), "title"))
+    out: list = [title, Rows((L.LANGUAGE, L.CHANGE), rows, stacked_gap=False) if report["changes"]
+                 else Flow(Span(L.NO_CHANGES))]
     if report["notes"]:
         out.append(_notes(L.WHAT_CHANGED, report["notes"]))
     return out
@@ -281,46 +226,63 @@ def _methods_text(via: list[dict]) -> str:
 def listing(report: dict) -> list:
     kind = next(k for k in ("languages", "types", "symptoms") if k in report)
     if kind == "languages":
-        table = _table(L.ID, L.NAME, L.ALIASES, L.CHECKED)
+        rows = []
         for item in report[kind]:
-            table.add_row(Text(item["id"], style="type.id"), item["name"], ", ".join(item["aliases"]),
-                          item.get("sdk_checked") or "")
-    elif kind == "types":
-        table = _table(L.ID, L.NAME, L.UNIT, L.LANGUAGES)
-        for item in report[kind]:
-            table.add_row(Text(item["id"], style="type.id"), item["name"], item["unit"], ", ".join(item["languages"]))
-    else:
-        table = _table(L.ID, L.NAME, L.CATEGORY)
-        for item in report[kind]:
-            table.add_row(Text(item["id"], style="type.id"), item["name"], item["category"])
-    return [table]
+            spans: list = [Span(item["name"], "type.name"), Span(f"  {L.ALIASES}:")]
+            for n, alias in enumerate(item["aliases"]):
+                spans += [Span(" "), token(alias + ("," if n < len(item["aliases"]) - 1 else ""), None)]
+            if item.get("sdk_checked"):
+                spans.append(Span(f"  {L.CHECKED}: {item['sdk_checked']}", "muted"))
+            rows.append((Flow(token(item["id"], "type.id")), Flow(*spans, indent=2)))
+        return [Rows((L.ID, L.NAME), rows, stacked_gap=False)]
+    rows = []
+    for item in report[kind]:
+        if kind == "types":
+            langs = item["languages"]
+            spans = [Span(item["name"], "type.name"), Span(f"  {L.UNIT}: {item['unit']}  {L.LANGUAGES}:")]
+            spans += [s for i, lang in enumerate(langs or ["-"])
+                      for s in (Span(" "), token(lang + ("," if i < len(langs) - 1 else ""), None))]
+        else:
+            spans = [Span(item["name"], "type.name"), Span(f"  {L.CATEGORY}: {item['category']}")]
+        rows.append((Flow(token(item["id"], "type.id")), Flow(*spans, indent=2)))
+    return [Rows((L.ID, L.DETAILS), rows, stacked_gap=False)]
 
 
 def setup(report: dict) -> list:
-    head = Text(f"# {report['language']['name']}, {report['method']['name']}: {', '.join(report['types'])}",
-                style="muted")
-    steps = _table(L.PROFILE_TYPE, L.TURN_ON, L.HOW)
-    for step in report["steps"]:
-        steps.add_row(Text(step["type"], style="type.id"), _enable([step | {"method": ""}]), step["how"])
-    body = Verbatim(Text(report["snippet"])) if report["snippet"] else Text(L.NO_SNIPPET, style="warn")
-    return [head, body, Text(""), steps]
+    head = Verbatim(Text(setup_title(report)), "muted")
+    rows = [(Flow(token(step["type"], "type.id")), _kv((L.TURN_ON, _enable([step | {"method": ""}])),
+                                                      (L.HOW, step["how"]))) for step in report["steps"]]
+    body = Verbatim(Text(report["snippet"])) if report["snippet"] else Flow(Span(L.NO_SNIPPET, "warn"))
+    return [head, body, Text(""), Rows((L.PROFILE_TYPE, L.DETAILS), rows, stacked_gap=False)]
+
+
+def setup_title(report: dict) -> str:
+    """The title line, as a comment of the snippet's own language, so that copying it along is harmless."""
+    text = f"{report['language']['name']}, {report['method']['name']}: {', '.join(report['types'])}"
+    return comment(report.get("syntax"), text)
 
 
 def check(report: dict) -> list:
     out: list = [Verbatim(Text(f"{p['code']} {p['where']} {p['message']}")) for p in report["problems"]]
-    out.append(Text(L.CHECK_OK.format(directory=report["catalog"]) if report["ok"] else
-                    L.CHECK_BAD.format(count=len(report["problems"]), directory=report["catalog"]),
-                    style="status.documented" if report["ok"] else "warn"))
+    template = L.CHECK_OK if report["ok"] else L.CHECK_BAD.replace("{count}", str(len(report["problems"])))
+    before, after = template.split("{directory}")
+    style = "status.documented" if report["ok"] else "warn"
+    out.append(Flow(Span(before, style), token(report["catalog"], style), Span(after, style)))  # the path whole
     return out
 
 
-def sources_table(sources: list[dict]) -> Table:
-    table = _table(L.SOURCE, L.WHERE, title=L.SOURCES)
+def sources_view(sources: list[dict]) -> Flow:
+    spans: list = [Span(L.SOURCES, "title")]
     for source in sources:
-        where = source["where"] + (f"\n{source['url']}" if source.get("url") else "")
-        table.add_row(Text(f"{source['title']}\n{source['id']} ({source['kind']})"), Text(where))
-    return table
+        spans += [Span("\n"), Span(f"{source['title']} ({source['id']}, {source['kind']})", "type.name")]
+        links = source_links(source)
+        spans += [Span("\n  "), Span(source["where"], "muted")]
+        for url in links:
+            spans += [Span("\n  "), token(url, "link", link=url)]
+    return Flow(*spans, indent=2)
 
 
-RENDERERS = {"lang": lang, "symptom": symptom, "type": type_, "matrix": matrix, "diff": diff, "list": listing,
-             "setup": setup, "check": check}
+RENDERERS = {"lang": lang, "lang-long": lang_long, "symptom": symptom, "type": type_, "matrix": matrix,
+             "diff": diff, "list": listing, "setup": setup, "check": check}
+
+__all__ = ["THEME", "make_console", "print_report", "flow_of"]
