@@ -67,7 +67,12 @@ def source_list(*groups) -> list:
     for group in groups:
         seen += [s for s in group if s not in seen]
     return [{"id": s, "title": SOURCES[s]["title"], "where": SOURCES[s]["where"], "kind": SOURCES[s]["kind"],
-             "url": SOURCES[s].get("url")} for s in seen]
+             "url": SOURCES[s].get("url"), "observed": observed(SOURCES[s])} for s in seen]
+
+
+def observed(source: dict) -> dict | None:
+    """A source of kind observed names the real SDK and the releases that were run."""
+    return {"sdk": source["sdk"], "versions": source["versions"]} if source["kind"] == "observed" else None
 
 
 CASES = [(lang, version) for lang in LANGS for version in VERSIONS]

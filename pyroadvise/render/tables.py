@@ -311,10 +311,15 @@ def check(report: dict) -> list:
     return out
 
 
+def _observed(source: dict, sep: str) -> str:
+    seen = source.get("observed")
+    return sep + L.OBSERVED.format(sdk=seen["sdk"], versions=", ".join(seen["versions"])) if seen else ""
+
+
 def sources_table(sources: list[dict]) -> Table:
     table = _table(L.SOURCE, L.WHERE, title=L.SOURCES)
     for source in sources:
-        where = source["where"] + (f"\n{source['url']}" if source.get("url") else "")
+        where = source["where"] + (f"\n{source['url']}" if source.get("url") else "") + _observed(source, "\n")
         table.add_row(Text(f"{source['title']}\n{source['id']} ({source['kind']})"), Text(where))
     return table
 
