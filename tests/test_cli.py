@@ -384,3 +384,26 @@ def test_invalid_catalog_exits_1_naming_file_and_line(tmp_path):
     assert result.exit_code == 1 and result.stdout == ""
     assert "CAT006 types.yaml:" in result.stderr and "'sometimes' must be one of: delta, snapshot" in result.stderr
     assert f"pyroadvise catalog check {bad}" in result.stderr
+
+
+def test_lang_nodejs_shows_the_cpu_id_the_sdk_sends():
+    table = run("lang", "nodejs", env={"COLUMNS": "200"})
+    assert table.exit_code == 0
+    assert "wall:cpu:nanoseconds:wall:nanoseconds" in table.stdout and "unknown" not in table.stdout
+    cpu = next(t for t in run("lang", "nodejs", "--format", "json").json()["supported"] if t["type"] == "cpu")
+    assert [(i["id"], i["evidence"]) for i in cpu["ids"]] == [("wall:cpu:nanoseconds:wall:nanoseconds", "test")]
+
+
+def test_setup_nodejs_heap_names_the_default_export():
+    step = run("setup", "nodejs", "heap", "--format", "json").json()["steps"][0]
+    assert step["setting"] == "Pyroscope.start() or .default.startHeapProfiling()"
+    assert "require('@pyroscope/nodejs').default.startHeapProfiling()" in step["how"]
+
+
+def test_python_waiting_time_advice_says_one_thing():
+    """newcomer trial row 26: the symptom's advice and the enable step agree on oncpu and gil_only."""
+    out = run("symptom", "python", "app", "slow", "but", "cpu", "low", "--lang", "python", "--format", "json").json()
+    (first, *_) = [s for s in out["recommendations"] if s["type"] == "cpu"]
+    start = next(step["start"] for step in first["enable"] if step["method"] == "sdk")
+    assert "oncpu=False and gil_only=False" in start and "inverted" not in start
+    assert "oncpu=False" in first["why"] and "gil_only=False" in first["why"]
