@@ -39,6 +39,7 @@ CASES = [
     _case("cpu-env", {"init": {}}, env=FAST | {"PYROSCOPE_WALL_COLLECT_CPU_TIME": "true"}),
     _case("heap-nested", {"init": {"heap": {"samplingIntervalBytes": 65536}}}),
     _case("heap-top-level", {"init": {"heapSamplingIntervalBytes": 65536}}),
+    _case("labels", {"init": {}, "labels": {"route": "burn"}}),
     _case("named-heap", {"init": {}, "start": "startHeapProfiling"}),
     _case("default-heap", {"init": {}, "start": "default.startHeapProfiling"}),
     _case("default-wall", {"init": {}, "start": "default.startWallProfiling"}),
@@ -137,6 +138,17 @@ def test_wall_time_holds_no_event_loop_waits(runs):
     assert share("idleWait", "wall") < 0.03  # the timer wait, as long in real time, counts nothing
     assert share("readFileWait", "wall") < 0.1  # only the JS that starts the read, not the wait
     assert share("syncBlock", "cpu") < share("syncBlock", "wall")
+
+
+def test_dynamic_labels_reach_the_wall_profile_only(runs, catalog):
+    result = runs["labels"]
+    walls, heaps = result.profiles("wall"), result.profiles("memory")
+    assert walls and heaps, result.explain()
+    labelled = [labels for p in walls for _, _, labels in p.samples if labels]
+    assert labelled and all(labels == {"route": "burn"} for labels in labelled)
+    assert all(p.share("burnCpu", "wall") > 0 for p in walls if p.total(1))
+    assert not [labels for p in heaps for _, _, labels in p.samples if labels]
+    assert "wall profile only" in " ".join(catalog.languages["nodejs"].notes)
 
 
 def test_heap_sampling_interval_is_read_from_the_nested_key_only(runs, catalog):

@@ -40,6 +40,7 @@ CASES = {
         _case("nogil", {"gil_only": False}),
         _case("stack", {"cpu_implementation": "Stack"}),
         _case("stack-offcpu", {"cpu_implementation": "Stack", "oncpu": False}),
+        Case("mem-pre-alloc", [json.dumps({"mem_enabled": True}), SECONDS], {"PYROADVISE_PRE_ALLOC_MIB": "64"}),
     ],
     OLD: [
         _case("defaults", {}),
@@ -137,6 +138,16 @@ def test_mem_enabled_turns_on_all_four_memory_types_with_the_cataloged_ids(runs,
     (memory, *_) = runs[NEW]["mem"].profiles("memory")
     assert (memory.period_type, memory.period) == (("space", "bytes"), 512 * 1024)
     assert memory.share("leak_memory", "inuse_space") > 0.5
+
+
+def test_memory_allocated_before_configure_is_never_sampled(runs, catalog):
+    result = runs[NEW]["mem-pre-alloc"]
+    memory = result.profiles("memory")
+    assert memory, result.explain()
+    for sample_type in ("alloc_space", "inuse_space", "alloc_objects", "inuse_objects"):
+        assert sum(p.under("pre_configure_alloc", p.index(sample_type)) for p in memory) == 0
+    assert sum(p.under("leak_memory", p.index("inuse_space")) for p in memory) > 0
+    assert "Only allocations made after configure() are sampled" in catalog.languages["python"].types["inuse_space"].if_empty
 
 
 def test_cpu_enabled_false_leaves_memory_only(runs, catalog):

@@ -9,7 +9,8 @@
 // require('@pyroscope/nodejs') itself) or "default.<fn>" (from its .default export). --snippet loads a
 // `pyroadvise setup` snippet unmodified. The workload burns CPU (burnCpu), keeps about 0.5 MiB per
 // loop (leakMemory), waits on a timer (idleWait) and on an async file read (readFileWait); with
-// "syncBlock": true it also blocks the thread synchronously (syncBlock). Then Pyroscope.stop().
+// "syncBlock": true it also blocks the thread synchronously (syncBlock); with "labels": {...} burnCpu
+// runs inside wrapWithLabels. Then Pyroscope.stop().
 // The last line printed is a JSON summary, with the error if starting failed.
 'use strict';
 
@@ -73,7 +74,8 @@ async function main() {
   }
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
-    burnCpu(20);
+    if (spec.labels) require(sdkPath).wrapWithLabels(spec.labels, () => burnCpu(20));
+    else burnCpu(20);
     leakMemory();
     if (spec.syncBlock) syncBlock(20);
     await idleWait(20);

@@ -7,7 +7,8 @@ The first form calls pyroscope.configure() with the JSON keyword arguments (serv
 "cpu_implementation": "Stack" names the enum member). The second runs a `pyroadvise setup` snippet,
 with only its server address pointed at the capture server. Then the workload runs: the main thread
 burns CPU (burn_cpu), keeps about 1 MiB per loop (leak_memory) and sleeps (idle_wait); one thread
-hashes with the GIL released (gil_free_work). Finally pyroscope.shutdown() sends the last upload.
+hashes with the GIL released (gil_free_work). PYROADVISE_PRE_ALLOC_MIB=N first keeps N MiB from
+before configure() (pre_configure_alloc). Finally pyroscope.shutdown() sends the last upload.
 The last line printed is a JSON summary: what configure() returned, or the exception it raised.
 """
 
@@ -45,9 +46,15 @@ def gil_free_work():
         hashlib.sha256(block).digest()  # hashlib releases the GIL for large buffers
 
 
+def pre_configure_alloc(mib):
+    kept.append([bytearray(1024 * 1024) for _ in range(mib)])
+
+
 def main():
     server = os.environ["PYROADVISE_CAPTURE"]
     duration = float(sys.argv[-1])
+    if os.environ.get("PYROADVISE_PRE_ALLOC_MIB"):  # memory kept from before configure()
+        pre_configure_alloc(int(os.environ["PYROADVISE_PRE_ALLOC_MIB"]))
     import pyroscope
 
     summary = {}
