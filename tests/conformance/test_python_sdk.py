@@ -40,6 +40,8 @@ CASES = {
         _case("nogil", {"gil_only": False}),
         _case("stack", {"cpu_implementation": "Stack"}),
         _case("stack-offcpu", {"cpu_implementation": "Stack", "oncpu": False}),
+        _case("nframe-600", {"mem_enabled": True, "mem_max_nframe": 600}),
+        _case("nframe-601", {"mem_enabled": True, "mem_max_nframe": 601}),
         Case("mem-pre-alloc", [json.dumps({"mem_enabled": True}), SECONDS], {"PYROADVISE_PRE_ALLOC_MIB": "64"}),
     ],
     OLD: [
@@ -150,6 +152,13 @@ def test_memory_allocated_before_configure_is_never_sampled(runs, catalog):
     assert "Only allocations made after configure() are sampled" in catalog.languages["python"].types["inuse_space"].if_empty
 
 
+def test_mem_max_nframe_outside_1_to_600_makes_configure_return_false(runs, catalog):
+    assert runs[NEW]["nframe-600"].summary["configured"] is True
+    assert runs[NEW]["nframe-601"].summary["configured"] is False
+    assert runs[NEW]["nframe-601"].requests == []
+    assert "outside it configure() returns False" in sdk_step(catalog, "inuse_space").start
+
+
 def test_cpu_enabled_false_leaves_memory_only(runs, catalog):
     result = runs[NEW]["mem-only"]
     assert result.summary["configured"] is True
@@ -178,6 +187,8 @@ def test_oncpu_false_alone_adds_no_waiting_time(runs, catalog):
 def test_oncpu_false_with_gil_only_false_counts_waiting_time_and_is_not_inverted(runs, catalog, version):
     (profile, *_) = runs[version]["offcpu-nogil"].profiles("process_cpu")
     assert profile.share("idle_wait") > 0.15, runs[version]["offcpu-nogil"].explain()
+    (default, *_) = runs[version]["defaults"].profiles("process_cpu")
+    assert default.share("idle_wait") < 0.05
     assert runs[version]["offcpu-nogil"].ids == {CPU_ID}
     cpu = catalog.languages["python"].types["cpu"]
     assert "gil_only=False" in cpu.ids[0].note
