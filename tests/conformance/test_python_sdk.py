@@ -84,8 +84,9 @@ def runs(installs, catalog, tmp_path_factory):
 @pytest.fixture(scope="module")
 def signatures(installs):
     """pyroscope.configure()'s parameters and defaults in each release, read from the installed SDK."""
-    probe = ("import inspect, json, pyroscope; print(json.dumps({n: repr(p.default) for n, p in "
-             "inspect.signature(pyroscope.configure).parameters.items()}))")
+    probe = ("import inspect, json, pyroscope; print(json.dumps({f'{fn}.{n}' if fn != 'configure' else n: "
+             "repr(p.default) for fn in ('configure', 'configure_experimental_stack_profiler') "
+             "if hasattr(pyroscope, fn) for n, p in inspect.signature(getattr(pyroscope, fn)).parameters.items()}))")
     out = {}
     for version in PYTHON_VERSIONS:
         done = run_bounded([str(installs.get(f"python-{version}")), "-c", probe], timeout=30)
@@ -255,6 +256,8 @@ def test_setting_names_and_defaults_match_configure(signatures, catalog):
     assert (new["oncpu"], new["gil_only"], new["sample_rate"], new["upload_interval"]) == ("True", "True", "100", "10")
     assert (new["mem_heap_sample_size"], new["mem_max_nframe"]) == (str(512 * 1024), "128")
     assert new["cpu_implementation"].endswith("PySpy")
+    assert new["configure_experimental_stack_profiler.adaptive_max_interval_us"] == "100000"
+    assert "0.1 to 100 ms" in " ".join(catalog.languages["python"].notes)
     assert "512 KiB" in sdk_step(catalog, "inuse_space").start and "128" in sdk_step(catalog, "inuse_space").start
     assert "every 10 seconds" in sdk_step(catalog, "cpu").overhead
     for newer in ("mem_enabled", "cpu_enabled", "upload_interval", "cpu_implementation"):
