@@ -86,6 +86,7 @@ def main():
     stop.set()
     worker.join()
     summary["shutdown"] = pyroscope.shutdown()
+    time.sleep(0.5)  # let the last upload leave before exit: 1.1.0 sometimes lost it without this
     print(json.dumps(summary), flush=True)
 
 
