@@ -148,6 +148,7 @@ class Case:
     name: str
     args: list[str]                   # after the app path: config JSON or --snippet FILE, then seconds
     env: dict[str, str] = field(default_factory=dict)
+    command: list[str] | None = None  # interpreter and app, where it differs from the batch's
 
 
 @dataclass
@@ -188,7 +189,8 @@ def run_case(case: Case, command: list[str], cwd: Path | None, server_env: str) 
 
 def run_cases(cases: list[Case], command: list[str], cwd: Path | None, server_env: str) -> dict[str, Result]:
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {case.name: pool.submit(run_case, case, command, cwd, server_env) for case in cases}
+        futures = {case.name: pool.submit(run_case, case, case.command or command, cwd, server_env)
+                   for case in cases}
     return {name: future.result() for name, future in futures.items()}
 
 

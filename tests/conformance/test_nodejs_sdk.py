@@ -184,6 +184,7 @@ def test_every_setup_snippet_runs_unmodified_and_sends_the_promised_profiles(run
     assert len(snippets) >= 2
     for i, (snippet, types) in enumerate(snippets.items()):
         result = runs[f"snippet{i}"]
+        assert "serverAddress: 'http://pyroscope:4040'" in snippet  # overridden by PYROSCOPE_ADHOC_SERVER_ADDRESS
         assert result.summary.get("started") == "snippet", result.explain()
         promised = {pid for t in types for pid in ids_of(catalog, t)}
         assert promised <= result.ids, f"{types}: {result.explain()}"

@@ -69,16 +69,18 @@ def python_snippets(catalog) -> dict[str, tuple[str, ...]]:
 def runs(installs, catalog, tmp_path_factory):
     """All cases of both releases, run side by side: {version: {case name: Result}}."""
     snippet_dir = tmp_path_factory.mktemp("python-snippets")
-    out = {}
+    snippets = []
+    for i, snippet in enumerate(python_snippets(catalog)):
+        path = snippet_dir / f"snippet{i}.py"
+        path.write_text(snippet + "\n", encoding="utf-8")
+        snippets.append(Case(f"snippet{i}", ["--snippet", str(path), SECONDS]))
+    batch = []
     for version in PYTHON_VERSIONS:
-        python = installs.get(f"python-{version}")
-        cases = list(CASES[version])
-        for i, snippet in enumerate(python_snippets(catalog)):
-            path = snippet_dir / f"snippet{i}.py"
-            path.write_text(snippet + "\n", encoding="utf-8")
-            cases.append(Case(f"snippet{i}", ["--snippet", str(path), SECONDS]))
-        out[version] = run_cases(cases, [str(python), str(PY_APP)], None, "PYROADVISE_CAPTURE")
-    return out
+        command = [str(installs.get(f"python-{version}")), str(PY_APP)]
+        batch += [Case(f"{version}/{c.name}", c.args, c.env, command) for c in CASES[version] + snippets]
+    results = run_cases(batch, [], None, "PYROADVISE_CAPTURE")
+    return {version: {name.split("/", 1)[1]: result for name, result in results.items()
+                      if name.startswith(f"{version}/")} for version in PYTHON_VERSIONS}
 
 
 @pytest.fixture(scope="module")

@@ -303,8 +303,8 @@ def parse_request(record: dict) -> list[Upload]:
 
 # -- the server's naming rules ----------------------------------------------------------------------
 
-# DisplayName of pkg/og/storage/tree/pprof.go DefaultSampleTypeMapping, where it differs from the name.
-_DISPLAY_NAME = {"samples": "cpu", "inuse_objects": "inuse_objects", "alloc_objects": "alloc_objects"}
+# DisplayName of pkg/og/storage/tree/pprof.go DefaultSampleTypeMapping, where it matters here.
+_DISPLAY_NAME = {"samples": "cpu"}
 
 
 def metric_name(profile: Profile) -> str:
@@ -318,7 +318,7 @@ def metric_name(profile: Profile) -> str:
             return "process_cpu"
         if any(part in display for part in ("alloc_", "inuse_", "space", "objects")):
             return "memory"
-    return types[0] if types else ""
+    return types[0] if types else ""  # no SDK tested here reaches this; a stand-in, not the server's rule
 
 
 def relabel(labels: dict[str, str]) -> dict[str, str]:
