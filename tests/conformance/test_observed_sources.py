@@ -51,7 +51,7 @@ def _catalog_with(tmp_path: Path, extra: str) -> Path:
      "CAT005", "'sdk' belongs only to sources of kind observed"),
     ("  - id: seen\n    title: Seen\n    where: tests/x.py\n    kind: observed\n    sdk: demo\n    versions: ['1.0']\n",
      "CAT023", "'1.0' is not a valid version"),
-])
+], ids=["observed-without-sdk", "observed-without-versions", "sdk-on-docs", "bad-version"])
 def test_observed_fields_are_validated(tmp_path, extra, code, message):
     with pytest.raises(CatalogError) as caught:
         load_catalog(_catalog_with(tmp_path, extra))
