@@ -14,7 +14,12 @@ from .matrix import available_types, languages_with
 
 def _sources(catalog: m.Catalog, *groups) -> list[dict]:
     refs = dict.fromkeys(ref for group in groups for ref in group)  # first mentions, in order
-    return [catalog.sources[s]._asdict() for s in refs if s in catalog.sources]
+    return [_source(catalog.sources[s]) for s in refs if s in catalog.sources]
+
+
+def _source(source: m.Source) -> dict:
+    observed = source.observed
+    return source._asdict() | {"observed": observed and {"sdk": observed.sdk, "versions": list(observed.versions)}}
 
 
 def _methods(have: list[tuple[m.Column, m.Cell]]) -> list[dict]:

@@ -38,6 +38,20 @@ def _entries(items: Any):
     return [(i, item) for i, item in enumerate(items) if item is not BAD]
 
 
+def _observed(ctx: Context, i: int, s: dict) -> m.Observed | None:
+    """sdk and versions: required for a source of kind observed, refused on any other kind."""
+    path = ("sources", i)
+    if s["kind"] != "observed":
+        for key in ("sdk", "versions"):
+            if s[key] is not None:
+                ctx.report("CAT005", path + (key,), f"{key!r} belongs only to sources of kind observed")
+        return None
+    missing = [key for key in ("sdk", "versions") if not s[key]]
+    for key in missing:
+        ctx.report("CAT004", path, f"a source of kind observed needs {key!r} (the SDK run and its releases)")
+    return None if missing else m.Observed(s["sdk"], tuple(_strings(s["versions"])))
+
+
 def _strings(items: Any) -> tuple[str, ...]:
     return tuple(item for _, item in _entries(items))
 
@@ -88,7 +102,7 @@ class _Assembler:
             if s["id"] in out:
                 ctx.report("CAT008", ("sources", i, "id"), f"source {s['id']!r} is defined twice")
                 continue
-            out[s["id"]] = m.Source(s["id"], s["title"], s["where"], s["kind"], s["url"])
+            out[s["id"]] = m.Source(s["id"], s["title"], s["where"], s["kind"], s["url"], _observed(ctx, i, s))
         return out
 
     def types(self) -> tuple[dict[str, m.ProfileType], str]:

@@ -53,12 +53,22 @@ SYMPTOM_CATEGORIES = ("memory", "cpu", "latency", "concurrency", "errors", "setu
 TYPE_KINDS = ("delta", "snapshot")
 
 
+SOURCE_KINDS = ("docs", "source", "test", "issue", "article", "observed")
+
+
+class Observed(Record):
+    """For a source of kind ``observed``: the real SDK and the releases that were run."""
+    sdk: str
+    versions: tuple[str, ...]
+
+
 class Source(Record):
     id: str
     title: str
     where: str
     kind: str
     url: str | None
+    observed: Observed | None
 
 
 class ProfileType(Record):

@@ -59,7 +59,8 @@ _symptom = _maker(m.Symptom, phrases=T, sources=T, suggest=_suggestions,
                   languages=_by_id(_maker(m.SymptomLanguage, suggest=_suggestions)))
 _catalog = _maker(m.Catalog, types=_by_id(_profile_type), languages=_by_id(_language),
                   symptoms=_by_id(_symptom), versions=_by_id(_version),
-                  sources=_by_id(_maker(m.Source)), stopwords=frozenset)
+                  sources=_by_id(_maker(m.Source, observed=_maker(m.Observed, versions=T))),
+                  stopwords=frozenset)
 
 
 def decode(data: Any) -> m.Catalog:

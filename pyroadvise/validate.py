@@ -33,8 +33,10 @@ SOURCES = record({
         "id": required(matching(SOURCE_ID, "source id")),
         "title": required(text),
         "where": required(text),
-        "kind": required(one_of(("docs", "source", "test", "issue", "article"))),
+        "kind": required(one_of(m.SOURCE_KINDS)),
         "url": optional(matching(r"https?://\S+", "URL", code="CAT006")),
+        "sdk": optional(text),  # kind observed only: the SDK that was run
+        "versions": optional(list_of(matching(VERSION, "version", code="CAT023"), min_items=1)),
     }), min_items=1)),
 })
 

@@ -128,6 +128,28 @@ def test_every_supported_language_type_has_an_enable_step_and_an_id(catalog, ver
         assert pid.evidence in m.EVIDENCE
 
 
+# Python and Node.js series IDs as the real SDKs send them (asserted live by tests/conformance/): changing one
+# needs a new conformance run, not just an edit.
+SDK_SERIES_IDS = {
+    ("python", "cpu"): ["process_cpu:cpu:nanoseconds:cpu:nanoseconds", "process_cpu:samples:count::milliseconds"],
+    ("python", "alloc_objects"): ["memory:alloc_objects:count:space:bytes"],
+    ("python", "alloc_space"): ["memory:alloc_space:bytes:space:bytes"],
+    ("python", "inuse_objects"): ["memory:inuse_objects:count:space:bytes"],
+    ("python", "inuse_space"): ["memory:inuse_space:bytes:space:bytes"],
+    ("nodejs", "cpu"): ["wall:cpu:nanoseconds:wall:nanoseconds"],
+    ("nodejs", "heap"): ["memory:inuse_objects:count:inuse_space:bytes", "memory:inuse_space:bytes:inuse_space:bytes"],
+    ("nodejs", "wall"): ["wall:wall:nanoseconds:wall:nanoseconds", "wall:samples:count:wall:nanoseconds"],
+}
+
+
+def test_python_and_nodejs_ids_are_the_ones_the_real_sdks_send(catalog):
+    got = {(lang, t): [pid.id for pid in entry.ids] for lang in ("python", "nodejs")
+           for t, entry in catalog.languages[lang].types.items()}
+    assert got == SDK_SERIES_IDS
+    old_pyspy = catalog.languages["python"].types["cpu"].ids[1]
+    assert old_pyspy.evidence == "source"  # a server fixture, never sent by the releases run here
+
+
 def test_symptom_count_and_categories(catalog):
     assert len(catalog.symptoms) >= 40
     assert {s.category for s in catalog.symptoms.values()} == set(m.SYMPTOM_CATEGORIES)

@@ -72,7 +72,12 @@ def source_list(*groups) -> list:
     for group in groups:
         seen += [s for s in group if s not in seen]
     return [{"id": s, "title": SOURCES[s]["title"], "where": SOURCES[s]["where"], "kind": SOURCES[s]["kind"],
-             "url": SOURCES[s].get("url")} for s in seen]
+             "url": SOURCES[s].get("url"), "observed": observed(SOURCES[s])} for s in seen]
+
+
+def observed(source: dict) -> dict | None:
+    """A source of kind observed names the real SDK and the releases that were run."""
+    return {"sdk": source["sdk"], "versions": source["versions"]} if source["kind"] == "observed" else None
 
 
 CASES = [(lang, version) for lang in LANGS for version in VERSIONS]
@@ -405,3 +410,24 @@ def test_java_memory_leak_opens_live_objects_first():
     out = run("symptom", "memory leak", "--lang", "java", env=WIDE).stdout
     rows = [line for line in out.splitlines() if line[:4].strip().rstrip(".").isdigit()]
     assert rows[0].split()[1:3] == ["Live", "Objects"], rows
+def test_lang_nodejs_shows_the_cpu_id_the_sdk_sends():
+    table = run("lang", "nodejs", env={"COLUMNS": "200"})
+    assert table.exit_code == 0
+    assert "wall:cpu:nanoseconds:wall:nanoseconds" in table.stdout and "unknown" not in table.stdout
+    cpu = next(t for t in run("lang", "nodejs", "--format", "json").json()["supported"] if t["type"] == "cpu")
+    assert [(i["id"], i["evidence"]) for i in cpu["ids"]] == [("wall:cpu:nanoseconds:wall:nanoseconds", "test")]
+
+
+def test_setup_nodejs_heap_names_the_default_export():
+    step = run("setup", "nodejs", "heap", "--format", "json").json()["steps"][0]
+    assert step["setting"] == "Pyroscope.start() or .default.startHeapProfiling()"
+    assert "require('@pyroscope/nodejs').default.startHeapProfiling()" in step["how"]
+
+
+def test_python_waiting_time_advice_says_one_thing():
+    """newcomer trial row 26: the symptom's advice and the enable step agree on oncpu and gil_only."""
+    out = run("symptom", "python", "app", "slow", "but", "cpu", "low", "--lang", "python", "--format", "json").json()
+    (first, *_) = [s for s in out["recommendations"] if s["type"] == "cpu"]
+    start = next(step["start"] for step in first["enable"] if step["method"] == "sdk")
+    assert "oncpu=False and gil_only=False" in start and "inverted" not in start
+    assert "oncpu=False" in first["why"] and "gil_only=False" in first["why"]

@@ -59,6 +59,7 @@ CHECK_OK = "Catalog {directory}: no problems."
 CHECK_BAD = "Catalog {directory}: {count} problem(s)."
 SOURCE = "Source"
 SOURCES = "Sources"
+OBSERVED = "Observed from the real SDK: {sdk} {versions}"
 WHERE = "Where"
 SDK_CHECKED = "facts checked against {release}"
 LEGEND = {  # the marks a view shows, explained under it (only those it shows)

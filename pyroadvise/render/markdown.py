@@ -46,11 +46,16 @@ def _bullets(title: str, lines: list[str]) -> str:
     return f"**{title}**\n\n" + "".join(f"- {line}\n" for line in lines) + "\n"
 
 
+def _observed(source: dict) -> str:
+    seen = source.get("observed")
+    return ". " + L.OBSERVED.format(sdk=seen["sdk"], versions=", ".join(seen["versions"])) if seen else ""
+
+
 def _sources(report: dict, show: bool) -> str:
     if not show or not report.get("sources"):
         return ""
     return f"\n## {L.SOURCES}\n\n" + _table([L.SOURCE, L.WHERE], [
-        [f"{s['title']} ({s['id']})", s["where"] + "".join(f"<br><{url}>" for url in source_links(s))]
+        [f"{s['title']} ({s['id']})", s["where"] + "".join(f"<br><{url}>" for url in source_links(s)) + _observed(s)]
         for s in report["sources"]
     ])
 

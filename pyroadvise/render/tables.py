@@ -271,6 +271,11 @@ def check(report: dict) -> list:
     return out
 
 
+def _observed(source: dict) -> str | None:
+    seen = source.get("observed")
+    return L.OBSERVED.format(sdk=seen["sdk"], versions=", ".join(seen["versions"])) if seen else None
+
+
 def sources_view(sources: list[dict]) -> Flow:
     spans: list = [Span(L.SOURCES, "title")]
     for source in sources:
@@ -279,6 +284,9 @@ def sources_view(sources: list[dict]) -> Flow:
         spans += [Span("\n  "), Span(source["where"], "muted")]
         for url in links:
             spans += [Span("\n  "), token(url, "link", link=url)]
+        observed = _observed(source)
+        if observed:
+            spans += [Span("\n  "), Span(observed)]
     return Flow(*spans, indent=2)
 
 
