@@ -119,7 +119,9 @@ def test_lang_summary_shows_the_value_a_step_sets(catalog):
 def test_lang_summary_names_the_sdk_release_checked(catalog):
     report = advice.lang_report(catalog, "java", None)
     report["language"]["sdk_checked"] = "v2.9.1"
-    assert render("lang", report, 80).splitlines()[0].endswith("; facts checked against v2.9.1")
+    lines = render("lang", report, 80).splitlines()
+    assert lines[0] == "Java (java), Pyroscope 2.2.1"  # the heading stays alone on the first line
+    assert "Facts checked against v2.9.1." in lines[1:6]
 
 
 def test_lang_long_keeps_every_id_with_its_note(catalog):

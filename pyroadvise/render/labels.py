@@ -61,7 +61,7 @@ SOURCE = "Source"
 SOURCES = "Sources"
 OBSERVED = "Observed from the real SDK: {sdk} {versions}"
 WHERE = "Where"
-SDK_CHECKED = "facts checked against {release}"
+SDK_CHECKED = "Facts checked against {release}."
 LEGEND = {  # the marks a view shows, explained under it (only those it shows)
     "derived": "(derived): an ID worked out from the code by hand, not seen in a test or upload",
     "unverified": "(unverified): an ID that could not be confirmed; list the real ones with `"

@@ -62,8 +62,8 @@ def _sources(report: dict, show: bool) -> str:
 
 def _lang_head(report: dict) -> str:
     lang_ = report["language"]
-    checked = f"; {L.SDK_CHECKED.format(release=lang_['sdk_checked'])}" if lang_.get("sdk_checked") else ""
-    return f"# {lang_['name']} ({lang_['id']}), Pyroscope {report['pyroscope']}{checked}\n\n{lang_['summary']}\n\n"
+    checked = f"{L.SDK_CHECKED.format(release=lang_['sdk_checked'])}\n\n" if lang_.get("sdk_checked") else ""
+    return f"# {lang_['name']} ({lang_['id']}), Pyroscope {report['pyroscope']}\n\n{lang_['summary']}\n\n{checked}"
 
 
 def lang(report: dict, show_sources: bool) -> str:

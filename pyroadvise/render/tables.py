@@ -120,9 +120,10 @@ def lang_long(report: dict) -> list:
 def _lang_head(report: dict) -> Flow:
     language = report["language"]
     spans = [Span(f"{language['name']} ({language['id']}), Pyroscope {report['pyroscope']}", "title")]
-    if language.get("sdk_checked"):
-        spans.append(Span(f"; {L.SDK_CHECKED.format(release=language['sdk_checked'])}", "muted"))
-    return Flow(*spans, Span("\n"), Span(language["summary"], "muted"))
+    spans += [Span("\n"), Span(language["summary"], "muted")]
+    if language.get("sdk_checked"):  # its own line: the first line stays the heading alone
+        spans += [Span("\n"), Span(L.SDK_CHECKED.format(release=language["sdk_checked"]), "muted")]
+    return Flow(*spans)
 
 
 def lang(report: dict) -> list:
