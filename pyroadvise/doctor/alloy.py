@@ -1,0 +1,1 @@
+"""doctor: alloy (being written)."""

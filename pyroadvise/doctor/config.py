@@ -1,0 +1,1 @@
+"""doctor: config (being written)."""

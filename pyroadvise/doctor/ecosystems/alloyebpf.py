@@ -1,0 +1,3 @@
+"""Alloy components (pyroscope.ebpf, .java, .scrape, .write) and their checks (being written)."""
+
+LANGUAGE = "ebpf"

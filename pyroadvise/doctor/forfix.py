@@ -1,0 +1,1 @@
+"""doctor: forfix (being written)."""

@@ -1,0 +1,1 @@
+"""doctor: versions (being written)."""
