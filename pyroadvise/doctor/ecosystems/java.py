@@ -314,6 +314,7 @@ def analyse(service: Service, tree: Tree, ctx):
     # ---- is the agent loaded?
     jar = service.facts.get("jar")
     loaded, unknown = False, False
+    attach_at: list[Where] = []
     opts, ends, end_index = _jvm_args(words)
     agent_flags = [i for i, w in enumerate(words) if w.startswith("-javaagent:") and "pyroscope" in w.lower()]
     if agent_flags:
@@ -323,23 +324,28 @@ def analyse(service: Service, tree: Tree, ctx):
                                         "-jar") else ends, "command": _show(words)}))
         else:
             loaded = True
+            attach_at.append(command_where or service_where(service))
     for var, s in tool_options:
         if s.value is None:
             unknown = True
         elif "-javaagent:" in s.value and "pyroscope" in s.value.lower():
             loaded = True
+            attach_at.append(s.where)
     shell = bool(command) and command[0] in ("sh", "bash", "/bin/sh", "/bin/bash")
     java_opts = common.final(ctx, service, "JAVA_OPTS")
     if java_opts is not None and java_opts.value and "-javaagent:" in java_opts.value and shell and any(
             "$JAVA_OPTS" in w or "${JAVA_OPTS}" in w for w in (command or [])):
         loaded = True
+        attach_at.append(java_opts.where)
     code_start = _code_start(service, tree, dirs)
     if code_start is not None:
         loaded = True
-    if docker is not None and not service.command:
+        attach_at.append(code_start)
+    exec_form_hit = False
+    if docker is not None:
         for entry in docker[1]:
             exec_words = common.exec_form(entry)
-            if exec_words is None:
+            if exec_words is None or (service.command and not set(exec_words) <= set(service.command)):
                 continue
             for w in exec_words:
                 m = re.search(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", w)
@@ -347,14 +353,20 @@ def analyse(service: Service, tree: Tree, ctx):
                     findings.append(Finding("PD203", name, Where(docker[2].path, entry["startline"] + 1),
                                             values={"service": name, "instruction": entry["instruction"].upper(),
                                                     "variable": w, "variable_name": m.group(1)}))
+                    exec_form_hit = True
                     break
-    if not loaded and not unknown and command is not None and not agent_flags and (
+    if not loaded and not unknown and not exec_form_hit and command is not None and not agent_flags and (
             jar is not None or service.methods):
         jar_path = jar["path"] if jar else "pyroscope.jar"
         findings.append(Finding("PD201", name, command_where or service_where(service),
                                 values={"service": name, "jar": jar_path, "command": _show(command)}))
 
-    # ---- type states
+    # ---- type states: what is on by default is decided where the agent is attached
+    attach_where = attach_at[0] if attach_at else None
+    for t, st in states.items():
+        if st.state == "on":
+            states[t] = TypeState("on", attach_where)
+
     def where_of(key):
         return values[key][1] if key in values else None
 

@@ -128,6 +128,21 @@ def base_states(ctx: Any, language: str, method: str = "sdk") -> dict[str, TypeS
     return states
 
 
+def types_by_setting(ctx: Any, language: str, method: str = "sdk") -> dict[str, list[tuple[str, bool]]]:
+    """The catalog's enable setting of each type: setting -> [(type, on by default)]."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    catalog = getattr(ctx, "catalog", None)
+    lang = catalog.languages.get(language) if catalog is not None else None
+    if lang is None:
+        return out
+    for type_id, entry in lang.types.items():
+        for step in entry.enable:
+            if step.method == method:
+                out.setdefault(step.setting, []).append((type_id, step.default == "on"))
+                break
+    return out
+
+
 def language_types(ctx: Any, language: str) -> tuple[str, ...]:
     catalog = getattr(ctx, "catalog", None)
     lang = catalog.languages.get(language) if catalog is not None else None
