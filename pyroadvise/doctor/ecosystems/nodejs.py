@@ -231,8 +231,8 @@ def analyse(service: Service, tree: Tree, ctx):
         address = found.get("serverAddress")
         if address is not None:
             value = common.string_value(address[0]) if address[0] is not None else None
-            service.settings.append(Setting("serverAddress", value, Where(file, address[1]), "code",
-                                            source=None if value is not None else "code expression"))
+            if value is not None:
+                service.settings.append(Setting("serverAddress", value, Where(file, address[1]), "code"))
 
     started: dict[str, Where] = {}
     for call, file, line in use.starts:
