@@ -100,7 +100,7 @@ def walk(root: Path, rules: Rules, exclude: list[str] | tuple[str, ...] = ()) ->
     """The kept files under ``root`` (a directory), with what had to be skipped and why."""
     root = Path(root)
     real_root = os.path.realpath(root)
-    tree = Tree(root=root, files={}, skipped=[])
+    tree = Tree(root=root, files={}, skipped=[], rules=rules)
     ignore = _Ignore()
     excluded = re.compile("|".join(fnmatch.translate(p.rstrip("/")) for p in exclude)) if exclude else None
     # Depth first, in name order, so results and skips come out in a stable order.
