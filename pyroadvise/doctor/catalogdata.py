@@ -72,9 +72,12 @@ def load(directory: Path | None = None, catalog: Any = None, *, used: set[str] |
     return data
 
 
-def read(directory: Path, catalog: Any = None, *, used: set[str] | None = None,
+def read(directory: Path | list[Path], catalog: Any = None, *, used: set[str] | None = None,
          prefix: str = "doctor/") -> tuple[DoctorData, list[Problem]]:
-    """Parse and validate; return what could be read and every problem (file names start with ``prefix``)."""
+    """Parse and validate; return what could be read and every problem (file names start with ``prefix``).
+
+    Given several folders, a file in a later one replaces the file of the same name in an earlier one.
+    """
     from ..yamlsource import read_yaml
 
     problems: list[Problem] = []
@@ -82,17 +85,23 @@ def read(directory: Path, catalog: Any = None, *, used: set[str] | None = None,
     keys: dict[str, Any] = {}
     key_where: dict[str, str] = {}
     files: dict[str, Any] = {}
-    try:
-        names = sorted(p.name for p in Path(directory).iterdir() if p.name.endswith(".yaml"))
-    except OSError as error:
-        return DoctorData({}, {}, {}), [problem("CAT001", prefix.rstrip("/"), None,
-                                                f"cannot list the doctor catalog: {error.strerror or error}")]
+    paths: dict[str, Path] = {}
+    for folder in directory if isinstance(directory, list) else [directory]:
+        try:
+            paths.update({p.name: p for p in Path(folder).iterdir() if p.name.endswith(".yaml")})
+        except OSError as error:
+            return DoctorData({}, {}, {}), [problem("CAT001", prefix.rstrip("/"), None,
+                                                    f"cannot list the doctor catalog: {error.strerror or error}")]
+    names = sorted(paths)
+    # Types and sources are checked against ``catalog`` only in the files of the folder being checked
+    # (the last one): the shipped files refer to the shipped catalog.
+    own = {name for name, path in paths.items() if path.parent == Path(folder)}
     if "files.yaml" not in names:
         problems.append(problem("CAT001", f"{prefix}files.yaml", None, "required file missing"))
     for name in names:
         rel = prefix + name
         try:
-            raw = (Path(directory) / name).read_bytes()
+            raw = paths[name].read_bytes()
         except OSError as error:
             problems.append(problem("CAT001", rel, None, f"cannot read: {error.strerror or error}"))
             continue
@@ -106,7 +115,7 @@ def read(directory: Path, catalog: Any = None, *, used: set[str] | None = None,
             problems.append(problem("CAT014", rel, lines.get(("schema_version",), 1),
                                     "schema_version must be 1"))
         if name.startswith("checks"):
-            _checks(value, lines, rel, checks, problems, catalog)
+            _checks(value, lines, rel, checks, problems, catalog if name in own else None)
         elif name.startswith("sdk-keys"):
             for section, body in value.items():
                 if section == "schema_version":
@@ -175,14 +184,14 @@ def _checks(value: dict, lines: dict, rel: str, checks: dict, problems: list, ca
             continue
         where = lambda key: lines.get(("checks", check_id, key), line)  # noqa: E731
         if entry["level"] not in LEVELS:
-            problems.append(problem("CAT025", rel, where("level"),
-                                    f"{check_id}.level {entry['level']!r} is not one of {', '.join(LEVELS)}"))
+            problems.append(problem("CAT006", rel, where("level"),
+                                    f"{check_id}.level {entry['level']!r} must be one of: {', '.join(LEVELS)}"))
         if entry["confidence"] not in CONFIDENCES:
-            problems.append(problem("CAT025", rel, where("confidence"), f"{check_id}.confidence "
-                                    f"{entry['confidence']!r} is not one of {', '.join(CONFIDENCES)}"))
+            problems.append(problem("CAT006", rel, where("confidence"), f"{check_id}.confidence "
+                                    f"{entry['confidence']!r} must be one of: {', '.join(CONFIDENCES)}"))
         if entry["language"] not in LANGUAGES:
-            problems.append(problem("CAT010", rel, where("language"), f"{check_id}.language "
-                                    f"{entry['language']!r} is not one of {', '.join(LANGUAGES)}"))
+            problems.append(problem("CAT006", rel, where("language"), f"{check_id}.language "
+                                    f"{entry['language']!r} must be one of: {', '.join(LANGUAGES)}"))
         for key in ("title", "message", "fix"):
             text = entry[key]
             if not text.strip() or text != text.strip() or any(ord(ch) < 32 for ch in text):
@@ -221,8 +230,12 @@ def used_check_ids(package: Path | None = None) -> set[str]:
 
 
 def check_problems(catalog_dir: Path, catalog: Any) -> list[Problem]:
-    """For `catalog check`: the problems of ``catalog_dir``/doctor (none when the folder is absent)."""
+    """For `catalog check`: the problems of the doctor catalog. A catalog folder with a doctor/ folder
+    has its files read over the shipped ones (same name replaces); without one, the shipped doctor
+    catalog is checked only when it is the shipped catalog being checked."""
+    shipped = default_dir()
     directory = Path(catalog_dir) / "doctor"
     if not directory.is_dir():
         return []
-    return read(directory, catalog, used=used_check_ids())[1]
+    folders = [shipped] if directory.resolve() == shipped.resolve() else [shipped, directory]
+    return read(folders, catalog, used=used_check_ids())[1]
