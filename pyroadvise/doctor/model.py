@@ -46,7 +46,12 @@ class Tree:
     root: Path
     files: dict[str, SourceFile]  # only files kept by walk: manifests/lockfiles by name + prefilter hits
     skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}
-    scanned: int = 0  # how many regular files the walk looked at
+    scanned: int = 0  # how many candidate files the walk looked at
+    rules: Any = None  # walk.Rules: scopes, limits (set by walk)
+
+    def scope_of(self, path: str) -> str:
+        """'docs', 'example', 'test' or 'app' for a path in the tree."""
+        return self.rules.scope_of(path) if self.rules is not None else "app"
 
     def named(self, *names: str) -> list[SourceFile]:
         """Kept files whose basename is one of ``names``, in path order."""
@@ -114,6 +119,7 @@ class Finding:
     where: Where
     types: tuple[str, ...] = ()  # overrides the check's catalog `types` when given
     values: dict = field(default_factory=dict)  # fills {placeholders} of message and fix
+    confidence: str | None = None  # overrides the check's catalog confidence when given
 
 
 STATES = ("on", "empty-risk", "off", "unknown")
