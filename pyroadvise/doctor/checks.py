@@ -77,6 +77,10 @@ def run(root: Path, *, for_text: str | None = None, config_override=None, doctor
         from . import forfix
 
         raw += forfix.findings(ctx, states)
+    # Docs, examples and tests are reported as such (PD905, service scopes), never as problems of the app.
+    scopes = {s.name: s.scope for s in ctx.services}
+    raw = [f for f in raw if f.check == "PD905" or (
+        scopes.get(f.service, "app") == "app" and tree.scope_of(f.where.file) == "app")]
     findings = finish(raw, ctx, config)
     mark_empty(findings, pairs, states)
     report = build(root, pairs, states, findings, tree, config)

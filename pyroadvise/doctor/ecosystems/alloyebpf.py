@@ -133,6 +133,7 @@ def alloy_workloads(ctx: Context, config) -> list:
 def project_findings(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     keys = ctx.doctor.keys["alloy"]
+    texts = ctx.doctor.keys["texts"]
     groups: dict[str, set[str]] = {}
     for config in ctx.layers.alloy:
         defined = groups.setdefault(config.group, set())
@@ -156,17 +157,15 @@ def project_findings(ctx: Context) -> list[Finding]:
                                             values={"component": block.component_id, "ref": ref, "label": label}))
             if block.name in keys["privileged_components"]:
                 for work in alloy_workloads(ctx, config):
-                    missing = _missing_privileges(work)
+                    missing = _missing_privileges(work, texts)
                     if missing:
-                        compose = work.kind == "compose"
-                        how = ("In the compose service, set privileged: true and pid: host." if compose else
-                               "In the pod spec, set hostPID: true, and securityContext.privileged: true in the "
-                               "container (or run as root with the capabilities the Alloy docs list).")
+                        how = texts[f"privileges_fix_{work.kind}"]
                         findings.append(Finding("PD802", ebpf_services.get(id(block)), Where(work.file, work.line),
                                                 values={"component": block.component_id,
                                                         "workload": work.workload or work.name,
                                                         "where": f"{work.file}:{work.line}",
-                                                        "missing": " and ".join(missing), "how": how}))
+                                                        "missing": texts["missing_join"].join(missing),
+                                                        "how": how}))
     by_name = {}
     for service in ctx.services:
         for name in _names(service):
@@ -189,13 +188,13 @@ def project_findings(ctx: Context) -> list[Finding]:
     return findings
 
 
-def _missing_privileges(work) -> list[str]:
+def _missing_privileges(work, texts: dict) -> list[str]:
     missing = []
     if not work.host_pid:
-        missing.append("the host PID namespace (pid: host)" if work.kind == "compose" else "hostPID: true")
+        missing.append(texts[f"missing_host_pid_{work.kind}"])
     capable = work.run_as_root and {"SYS_ADMIN", "BPF", "PERFMON"} & {c.upper() for c in work.capabilities}
     if not work.privileged and not capable:
-        missing.append("privileged mode")
+        missing.append(texts["missing_privileged"])
     return missing
 
 

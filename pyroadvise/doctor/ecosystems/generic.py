@@ -61,14 +61,14 @@ def _addresses(service: Service, ctx: Context, keys: dict) -> list[Finding]:
         host = (urlsplit(value).hostname or "").lower()
         if containerized and host in keys["loopback_hosts"] and not _sidecar(service, ctx):
             works = service.facts.get("workloads") or []
-            deployed = ", ".join(sorted({w.kind for w in works})) or "Dockerfile"
+            deployed = ", ".join(sorted({w.kind for w in works})) or ctx.doctor.keys["texts"]["deployed_dockerfile"]
             out.append(Finding("PD902", service.name, setting.where, values={
                 "value": value, "setting": setting.name, "deployed": deployed}))
         if host.endswith(tuple(keys["cloud_suffixes"])):
             users = [ctx.setting(service, n) for n in keys["basic_auth_user_settings"]]
             if not any(u is not None and (u.value is None or u.value.strip()) for u in users):
                 tokens = [ctx.setting(service, n) for n in keys["auth_token_settings"]]
-                token = ", only an auth token (which only the old Pyroscope Cloud accepted)" if any(tokens) else ""
+                token = ctx.doctor.keys["texts"]["token_only"] if any(tokens) else ""
                 out.append(Finding("PD903", service.name, setting.where, values={"value": value, "token": token}))
     return out
 
@@ -129,6 +129,8 @@ def _docs_only(ctx: Context) -> list[Finding]:
         return []
     path, _, source = elsewhere[0]
     line = source.data.lower()[: source.data.lower().find(b"pyroscope")].count(b"\n") + 1
+    texts = ctx.doctor.keys["texts"]
     scopes = sorted({scope for _, scope, _ in elsewhere})
-    count = f"{len(elsewhere)} file{'s' if len(elsewhere) != 1 else ''}"
-    return [Finding("PD905", None, Where(path, line), values={"scope": " and ".join(scopes), "count": count})]
+    count = texts["files_one" if len(elsewhere) == 1 else "files_many"].format(count=len(elsewhere))
+    return [Finding("PD905", None, Where(path, line), values={"scope": texts["scope_join"].join(scopes),
+                                                             "count": count})]

@@ -335,6 +335,7 @@ def _field_value(site: StartSite, name: str, service: Service, ctx: Context) -> 
 
 def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeState], list[Finding]]:
     keys = ctx.doctor.keys["go"]
+    texts = ctx.doctor.keys["texts"]
     findings: list[Finding] = []
     states = {t: TypeState("off", None) for t in TYPES}
     requires = service.facts.get("requires", [])
@@ -346,7 +347,7 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
             service.methods.append(MethodUse("sdk", req.path, req.version, Where(gomod, req.line)))
         if req.path in keys["legacy_modules"]:
             findings.append(Finding("PD906", service.name, Where(gomod, req.line), values={
-                "package": req.path, "what": "Go client", "replacement": "github.com/grafana/pyroscope-go"}))
+                "package": req.path, "what": texts["legacy_go_client"], "replacement": "github.com/grafana/pyroscope-go"}))
     code = analyse_code(_go_files(service, tree, ctx), keys, tree)
     service.facts["go"] = code
     positive_mutex = any(v is None or v > 0 for v, _, _ in code.mutex_rates)
@@ -356,14 +357,13 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
             continue
         if name == "SetBlockProfileRate" and value < keys["block_rate_fine_below"]:
             findings.append(Finding("PD104", service.name, where, values={
-                "call": f"runtime.{name}", "rate": value, "what": "blocking",
-                "advice": ""}))
+                "call": f"runtime.{name}", "rate": value, "what": "blocking", "start": ""}))
         elif name == "SetMutexProfileFraction" and value <= keys["mutex_fraction_fine_at_most"]:
             findings.append(Finding("PD104", service.name, where, values={
-                "call": f"runtime.{name}", "rate": value, "what": "mutex contention", "advice": ""}))
+                "call": f"runtime.{name}", "rate": value, "what": "mutex contention", "start": ""}))
     for finding in findings:
         if finding.check == "PD104":
-            finding.values["advice"] = _advice(ctx, finding.values["what"])
+            finding.values["start"] = _start_value(ctx, finding.values["what"])
     # push
     for site in code.starts:
         data = site.file.source.data
@@ -383,20 +383,21 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
             if "ProfileTypes" in site.fields:
                 missing, add = [], []
                 if "cpu" not in on:
-                    missing.append("CPU")
+                    missing.append(texts["go_missing_cpu"])
                     add.append(f"{_alias(site, keys)}.ProfileCPU")
                 if not on & set(MEMORY):
-                    missing.append("memory type")
+                    missing.append(texts["go_missing_memory"])
                     add.append(f"{_alias(site, keys)}.ProfileInuseSpace")
                 if missing:
                     findings.append(Finding("PD103", service.name, decided, values={
-                        "missing": " and no ".join(missing), "constants": " and ".join(add)}))
+                        "missing": texts["go_missing_join"].join(missing),
+                        "constants": texts["go_constants_join"].join(add)}))
             if on & set(MUTEX) and not positive_mutex:
                 findings.append(Finding("PD101", service.name, decided, values={
-                    "via": "listed in ProfileTypes", "start": start_text}))
+                    "via": texts["listed_in_profile_types"], "start": start_text}))
             if on & set(BLOCK) and not positive_block:
                 findings.append(Finding("PD102", service.name, decided, values={
-                    "via": "listed in ProfileTypes", "start": start_text}))
+                    "via": texts["listed_in_profile_types"], "start": start_text}))
         for setting_name in ("ServerAddress", "BasicAuthUser", "BasicAuthPassword", "AuthToken"):
             setting = _field_value(site, setting_name, service, ctx)
             if setting is not None:
@@ -436,15 +437,16 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
             if scrape.enabled.get(plain, (False,))[0] and scrape.enabled.get(delta, (False,))[0]:
                 findings.append(Finding("PD108", service.name, Where(scrape.config.file, scrape.enabled[delta][1]),
                                         values={"component": component, "kind": plain}))
-        start_text = "the app starts serving /debug/pprof"
+        start_text = texts["pull_start"]
+        via = texts["scraped_by"].format(component=component)
         mutex_on = scrape.enabled.get("mutex", (False,))[0] or scrape.enabled.get("godeltaprof_mutex", (False,))[0]
         block_on = scrape.enabled.get("block", (False,))[0] or scrape.enabled.get("godeltaprof_block", (False,))[0]
         if mutex_on and not positive_mutex and code.pprof is not None:
             findings.append(Finding("PD101", service.name, where, values={
-                "via": f"scraped by {component}", "start": start_text}))
+                "via": via, "start": start_text}))
         if block_on and not positive_block and code.pprof is not None:
             findings.append(Finding("PD102", service.name, where, values={
-                "via": f"scraped by {component}", "start": start_text}))
+                "via": via, "start": start_text}))
     return states, findings
 
 
@@ -452,16 +454,14 @@ def _alias(site: StartSite, keys: dict) -> str:
     return next(iter(sorted(_aliases(site.file.imports, keys["sdk_imports"]))), "pyroscope")
 
 
-def _advice(ctx: Context, what: str) -> str:
-    """The catalog's start value for the rate, from the Go language file's enable steps."""
-    catalog = ctx.catalog
+def _start_value(ctx: Context, what: str) -> str:
+    """The catalog's start value for the rate (the Go language file's enable steps)."""
     type_id = "block_duration" if what == "blocking" else "mutex_duration"
     try:
-        steps = catalog.languages["go"].types[type_id].enable
-        start = next(s.start for s in steps if s.method == "sdk" and s.start)
+        steps = ctx.catalog.languages["go"].types[type_id].enable
+        return next(s.start for s in steps if s.method == "sdk" and s.start)
     except (AttributeError, KeyError, StopIteration):
-        return "Use a larger value in production."
-    return f"Suggested start value: {start}"
+        return "?"
 
 
 def _tag_built(tags: list[str], tree: Tree) -> bool:
