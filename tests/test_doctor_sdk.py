@@ -1,0 +1,313 @@
+"""Doctor's Java, .NET, Node.js, Python, Ruby and Rust readers: the parsers and the version gates, one by one.
+
+The whole-project behaviour (services, type states, findings) is pinned by the fixtures under
+tests/fixtures/doctor/ through tests/test_doctor_fixtures.py; these tests pin the pieces those rely on.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pyroadvise.cli import app
+from pyroadvise.doctor import catalogdata
+from pyroadvise.doctor.ecosystems import dotnet, java, nodejs, python, ruby, rust
+from pyroadvise.doctor.ecosystems import sdkcommon as common
+from pyroadvise.doctor.model import SourceFile, Tree
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "doctor"
+
+
+def tree_of(files: dict[str, str]) -> Tree:
+    return Tree(Path("/project"), {p: SourceFile(p, len(t.encode()), t.encode()) for p, t in files.items()})
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return catalogdata.load().keys
+
+
+# ------------------------------------------------------------------ Java
+
+
+def test_pom_version_comes_from_a_property():
+    pom = java.read_pom(b"""<project xmlns="http://maven.apache.org/POM/4.0.0"><artifactId>orders</artifactId>
+      <properties><pyroscope.version>0.11.0</pyroscope.version><maven.compiler.release>8</maven.compiler.release>
+      </properties><dependencies><dependency><groupId>io.pyroscope</groupId>
+      <artifactId>agent</artifactId><version>${pyroscope.version}</version></dependency></dependencies></project>""")
+    assert pom["artifactId"] == "orders"
+    assert pom["agent"] == ("0.11.0", 4)
+    assert pom["release"] == "8"
+
+
+def test_broken_pom_is_none():
+    assert java.read_pom(b"<project><artifactId>x</project>") is None
+
+
+def test_gradle_coordinate_ignores_commented_lines():
+    source = '// implementation("io.pyroscope:agent:0.11.0")\n/* "io.pyroscope:agent:0.9.0" */\n' \
+             'implementation("io.pyroscope:agent:2.1.2")\n'
+    assert java.gradle_agent(source) == ("2.1.2", 3)
+    assert java.gradle_agent('// implementation("io.pyroscope:agent:0.11.0")\n') is None
+
+
+def test_version_catalog_entry_with_a_version_ref():
+    data = b'[versions]\npyroscope = "2.9.1"\n[libraries]\nagent = { module = "io.pyroscope:agent", ' \
+           b'version.ref = "pyroscope" }\n'
+    assert java.catalog_agent(data) == ("2.9.1", 4)
+
+
+def test_jvm_options_end_at_jar_or_main_class():
+    opts, ends, index = java._jvm_args(["java", "-Xmx1g", "-cp", "app/lib/*", "com.acme.Main", "-javaagent:x"])
+    assert opts == ["-Xmx1g", "-cp", "app/lib/*"] and ends == "com.acme.Main" and index == 4
+    assert java._jvm_args(["java", "-jar", "app.jar"])[1] == "-jar app.jar"
+
+
+def test_agent_jar_version_through_env_substitution():
+    f = SourceFile("Dockerfile", 0, b"FROM eclipse-temurin:17-jre\nENV V=v2.1.2\n"
+                                    b"ENV URL=https://github.com/grafana/pyroscope-java/releases/download/${V}/pyroscope.jar\n"
+                                    b"ADD ${URL} /opt/pyroscope.jar\n")
+    parsed = common.dockerfile(f)
+    assert java.agent_jar_in_image(parsed) == {"path": "/opt/pyroscope.jar", "version": "2.1.2", "line": 4}
+
+
+@pytest.mark.parametrize("value,kind,fine", [("0", "alloc", True), ("512", "alloc", True), ("512k", "alloc", False),
+                                             ("1", "lock", True), ("10ms", "lock", False), ("0", "lock", True),
+                                             ("abc", "alloc", False)])
+def test_thresholds_that_record_every_event(value, kind, fine):
+    assert java._too_fine(value, kind) is fine
+
+
+def test_kotlin_lexer_blanks_comments_but_keeps_strings_and_lines():
+    source = 'val a = "// not a comment"\n// PyroscopeAgent.start()\n/* x\n y */ PyroscopeAgent.start(cfg)\n'
+    clean = common.strip_c_comments(source)
+    assert clean.count("\n") == source.count("\n")
+    assert '"// not a comment"' in clean
+    assert java._KOTLIN_START.search(clean) and clean.count("PyroscopeAgent") == 1
+
+
+def test_java_builder_calls_in_comments_never_count():
+    root = common.parse("java", b'class A { void m() { new Config.Builder()\n // .setAllocLive(true)\n'
+                                b'.setProfilingLock("10ms").build(); } }')
+    names = [c.name for c in common.calls("java", root)]
+    assert "setProfilingLock" in names and "setAllocLive" not in names
+
+
+# ------------------------------------------------------------------ .NET
+
+
+def test_project_file_frameworks_and_packages():
+    project = dotnet.read_project(b'<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup>'
+                                  b'<TargetFrameworks>net6.0;net8.0</TargetFrameworks></PropertyGroup>\n<ItemGroup>'
+                                  b'<PackageReference Include="Pyroscope" Version="0.8.14" /></ItemGroup></Project>')
+    assert project == {"frameworks": ["net6.0", "net8.0"], "packages": [("Pyroscope", "0.8.14", 2)]}
+
+
+def test_profiler_booleans_follow_the_native_parser(keys):
+    section = keys["dotnet-profiler"]
+    assert [dotnet._bool(v, section) for v in ("0", "false", "N", "1", "TRUE", "yes", "maybe", None)] == [
+        False, False, False, True, True, True, None, None]
+
+
+@pytest.mark.parametrize("frameworks,low", [(["net6.0"], "net6.0"), (["net8.0"], None), (["net6.0", "net7.0"], None),
+                                            (["netcoreapp3.1"], "netcoreapp3.1"), (["net48"], None), ([], None)])
+def test_live_heap_needs_net7(frameworks, low):
+    from pyroadvise.doctor.model import Service
+
+    assert dotnet._old_framework(Service("x", ".", "dotnet", facts={"frameworks": frameworks}), 7) == low
+
+
+def test_dotnet_lookup_chain_prefers_dd_names():
+    from pyroadvise.doctor.model import Service, Setting, Where
+
+    here = Where("Dockerfile", 1)
+    service = Service("x", ".", "dotnet", settings=[Setting("PYROSCOPE_PROFILING_HEAP_ENABLED", "true", here, "dockerfile"),
+                                                    Setting("DD_PROFILING_HEAP_ENABLED", "0", here, "kubernetes")])
+    assert dotnet._lookup(service, "PYROSCOPE_PROFILING_HEAP_ENABLED").value == "0"
+
+
+# ------------------------------------------------------------------ Node.js
+
+
+def test_lockfile_pins_the_exact_version_and_yarn_too():
+    lock = {"packages": {"node_modules/@pyroscope/nodejs": {"version": "0.4.8"}}}
+    assert nodejs.locked_version(tree_of({"package-lock.json": json.dumps(lock)}), ".") == "0.4.8"
+    yarn = '"@pyroscope/nodejs@^0.4.0":\n  version "0.4.11"\n  resolved "x"\n'
+    assert nodejs.locked_version(tree_of({"web/yarn.lock": yarn}), "web") == "0.4.11"
+
+
+def test_a_package_only_in_the_lockfile_is_not_a_use():
+    tree = tree_of({"package.json": '{"name": "r", "dependencies": {"kit": "1"}}',
+                    "package-lock.json": '{"packages": {"node_modules/@pyroscope/nodejs": {"version": "0.4.8"}}}'})
+    assert [s.methods for s in nodejs.detect(tree)] == [[]]
+
+
+@pytest.mark.parametrize("source,modules,functions", [
+    ("const P = require('@pyroscope/nodejs');", {"P"}, set()),
+    ("const { init, start: go } = require('@pyroscope/nodejs');", set(), {"init", "go"}),
+    ("import Pyro from '@pyroscope/nodejs';", {"Pyro"}, set()),
+    ("import * as Pyro from '@pyroscope/nodejs';", {"Pyro"}, set()),
+    ("import { init as setup, start } from '@pyroscope/nodejs';", set(), {"setup", "start"}),
+    ("const P = await import('@pyroscope/nodejs');", {"P"}, set()),
+    ("// const P = require('@pyroscope/nodejs');", set(), set()),
+    ("const P = require('pyroscope-fork');", set(), set()),
+])
+def test_sdk_bindings(source, modules, functions):
+    root = common.parse("typescript", source.encode())
+    assert nodejs._module_names(root) == (modules, functions)
+
+
+# ------------------------------------------------------------------ Python
+
+
+@pytest.mark.parametrize("spec,expected", [("^1.2.0", ">=1.2.0,<2.0.0"), ("^0.8.7", ">=0.8.7,<0.9.0"),
+                                           ("~1.2.0", ">=1.2.0,<1.3.0"), ("1.1.0", "==1.1.0"), ("*", "*")])
+def test_poetry_constraints_become_pep440(spec, expected):
+    assert python._poetry_spec(spec) == expected
+
+
+@pytest.mark.parametrize("kwarg,version,present", [
+    ("mem_enabled", "1.1.0", False), ("mem_enabled", "1.2.0", True), ("detect_subprocesses", "0.8.16", True),
+    ("detect_subprocesses", "1.0.1", False), ("auth_token", "1.4.0", False), ("cpu_implementation", "1.2.5", False),
+    ("cpu_implementation", "1.3.0", True), ("application_name", "0.8.16", True)])
+def test_configure_signature_by_release(keys, kwarg, version, present):
+    entries = {k["name"]: k for k in keys["python-configure"]["kwargs"]}
+    assert common.has_key(entries[kwarg], common.version(version)) is present
+
+
+def _handler(source: str):
+    return ast.parse(source).body[0].handlers[0]
+
+
+@pytest.mark.parametrize("source,silent", [
+    ("try:\n    f()\nexcept Exception:\n    pass\n", True),
+    ("try:\n    f()\nexcept:\n    pass\n", True),
+    ("try:\n    f()\nexcept (ValueError, TypeError):\n    x = 1\n", True),
+    ("try:\n    f()\nexcept ImportError:\n    pass\n", False),
+    ("try:\n    f()\nexcept Exception:\n    logger.exception('no profiling')\n", False),
+    ("try:\n    f()\nexcept Exception:\n    raise\n", False),
+])
+def test_handlers_that_hide_a_type_error(source, silent):
+    assert python._silent(_handler(source)) is silent
+
+
+def test_configure_calls_with_aliases_and_import_time():
+    f = SourceFile("app.py", 0, b"import pyroscope as p\nfrom pyroscope import configure as c\n"
+                                b"# p.configure(mem_enabled=True)\np.configure(mem_enabled=True)\n"
+                                b"def later():\n    c(application_name='x')\n")
+    found, strings = python._scan([f])
+    assert [(c.call.lineno, c.at_import) for c in found] == [(4, True), (6, False)]
+    assert "x" in strings
+
+
+def test_requirements_pin_and_lock():
+    tree = tree_of({"requirements.txt": "flask\npyroscope-io==1.1.0 ; python_version >= '3.9'\n"})
+    [service] = python.detect(tree)
+    assert (service.methods[0].version, service.methods[0].where.line) == ("1.1.0", 2)
+    tree = tree_of({"pyproject.toml": '[project]\nname = "inv"\ndependencies = ["pyroscope-io>=1.2"]\n',
+                    "uv.lock": '[[package]]\nname = "pyroscope-io"\nversion = "1.4.0"\n'})
+    [service] = python.detect(tree)
+    assert (service.name, service.methods[0].version, service.facts["version_from"]) == ("inv", "1.4.0", "uv.lock")
+
+
+# ------------------------------------------------------------------ Ruby
+
+
+def test_gemfile_gem_call_not_comments():
+    assert ruby.gemfile_gem(b'# gem "pyroscope"\ngem "rails"\ngem "pyroscope", "~> 0.5.14"\n') == ("~> 0.5.14", 3)
+    assert ruby.gemfile_gem(b'# gem "pyroscope"\n') is None
+
+
+def test_lockfile_version_drops_the_platform_and_ignores_nested_dependencies():
+    lock = "GEM\n  specs:\n    kit (2.1.0)\n      pyroscope (>= 0.5)\n    pyroscope (1.0.7-x86_64-linux)\n"
+    assert ruby.lock_version(tree_of({"Gemfile.lock": lock}), ".") == "1.0.7"
+
+
+def test_configure_block_attributes():
+    root = common.parse("ruby", b'Pyroscope.configure do |c|\n  c.app_name = "a"\n  # c.auth_token = "x"\n'
+                                b'  c.detect_subprocesses = true\nend\n')
+    [(line, param, attrs, _)] = ruby._configure_blocks(root)
+    assert (line, param, [(a, ln) for a, ln, _ in attrs]) == (1, "c", [("app_name", 2), ("detect_subprocesses", 4)])
+
+
+def test_ruby_attribute_removed_in_0_6_9(keys):
+    entries = {a["name"]: a for a in keys["ruby-config"]["attributes"]}
+    assert common.has_key(entries["detect_subprocesses"], common.version("0.6.7"))
+    assert not common.has_key(entries["detect_subprocesses"], common.version("0.6.9"))
+
+
+# ------------------------------------------------------------------ Rust
+
+
+def test_workspace_inheritance_and_target_tables():
+    workspace = {"pyroscope": {"version": "2.0.0", "features": ["backend-pprof-rs"]}}
+    doc = {"target": {"cfg(unix)": {"dependencies": {"pyroscope": {"workspace": True,
+                                                                  "features": ["backend-jemalloc"]}}}},
+           "dev-dependencies": {"pyroscope_pprofrs": "0.2.10"}}
+    assert rust._dep(doc, "pyroscope", workspace) == {"version": "2.0.0",
+                                                      "features": ["backend-pprof-rs", "backend-jemalloc"]}
+    assert rust._dep(doc, "pyroscope_pprofrs", workspace) is None
+
+
+def test_two_locked_versions_of_a_crate_are_not_one_answer():
+    lock = '[[package]]\nname = "pyroscope"\nversion = "0.5.7"\n\n[[package]]\nname = "pyroscope"\nversion = "2.0.0"\n'
+    assert rust._locked(tree_of({"Cargo.lock": lock}), "crates/a", "pyroscope") is None
+    one = '[[package]]\nname = "pyroscope"\nversion = "2.1.1"\n'
+    assert rust._locked(tree_of({"Cargo.lock": one}), "crates/a", "pyroscope") == "2.1.1"
+
+
+def test_rust_calls_in_comments_never_count():
+    root = common.parse("rust", b"fn main() { let a = b.build()?;\n // let r = a.start()?;\n }")
+    assert [c.name for c in common.calls("rust", root)] == ["build"]
+
+
+# ------------------------------------------------------------------ shared helpers
+
+
+def test_dockerfile_stages_env_per_stage_and_global_args():
+    f = SourceFile("Dockerfile", 0, b"ARG V=1.4.0\nFROM sdk AS build\nENV A=1\nFROM base:${V}\nARG V\n"
+                                    b"ENV B=x-${V}\n")
+    parsed = common.dockerfile(f)
+    assert [s.name for s in parsed.stages] == ["build", None]
+    assert parsed.stages[0].env == {"A": ("1", 3)}
+    assert parsed.final.base == "base:1.4.0" and parsed.final.env == {"B": ("x-1.4.0", 6)}
+
+
+def test_broken_dockerfile_is_none_not_a_traceback():
+    assert common.dockerfile(SourceFile("Dockerfile", 3, b"\xff\xfe\x00")) is None
+
+
+@pytest.mark.parametrize("path,scope", [("docs/setup.md", "docs"), ("examples/demo.py", "example"),
+                                        ("app/main.py", "app"), ("README.md", "docs"), ("tests/x/y.rb", "test")])
+def test_scopes(path, scope):
+    assert common.scope_of(path) == scope
+
+
+def test_sdk_modules_import_nothing_heavy():
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport pyroadvise.doctor.ecosystems.java, pyroadvise.doctor.ecosystems.dotnet, "
+            "pyroadvise.doctor.ecosystems.nodejs, pyroadvise.doctor.ecosystems.python, "
+            "pyroadvise.doctor.ecosystems.ruby, pyroadvise.doctor.ecosystems.rust\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('tree_sitter', 'dockerfile_parse', 'packaging', 'tomllib', 'tomli', 'typer', 'rich')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# ------------------------------------------------------------------ end to end, as the user sees it
+
+
+def test_cli_gate_on_an_sdk_fixture():
+    result = CliRunner().invoke(app, ["doctor", str(FIXTURES / "python-mem-old-sdk"), "--format", "json",
+                                      "--fail-on", "error"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [(f["check"], f["level"], f["file"], f["line"]) for f in report["findings"]] == [
+        ("PD501", "error", "app/profiling.py", 12), ("PD507", "warning", "app/profiling.py", 9)]
+    assert "has no mem_enabled argument" in report["findings"][0]["message"]
