@@ -87,7 +87,7 @@ def test_kotlin_lexer_blanks_comments_but_keeps_strings_and_lines():
     clean = common.strip_c_comments(source)
     assert clean.count("\n") == source.count("\n")
     assert '"// not a comment"' in clean
-    assert java._KOTLIN_START.search(clean) and clean.count("PyroscopeAgent") == 1
+    assert java.KOTLIN_START.search(clean) and clean.count("PyroscopeAgent") == 1
 
 
 def test_java_builder_calls_in_comments_never_count():

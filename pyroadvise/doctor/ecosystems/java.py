@@ -14,12 +14,10 @@ import shlex
 
 from ..model import Finding, MethodUse, Service, Tree, TypeState, Where
 from . import sdkcommon as common
+from .javabuild import (KOTLIN_START, PACKAGE, agent_jar_in_image, builder_calls, catalog_agent,  # noqa: F401
+                        code_start, gradle_agent, read_pom)
 
 LANGUAGE = "java"
-PACKAGE = "io.pyroscope:agent"
-_COORD = re.compile(r"""["']io\.pyroscope:agent:([^"'\s$]+)["']""")
-_JAR_URL_VERSION = re.compile(r"/download/v?(\d+\.\d+\.\d+[^/]*)/pyroscope\.jar")
-_KOTLIN_START = re.compile(r"\bPyroscopeAgent\s*\.\s*start\s*\(")
 
 
 # ------------------------------------------------------------------ detect
@@ -95,130 +93,6 @@ def _is_dockerfile(name: str) -> bool:
     return name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")
 
 
-def read_pom(data: bytes) -> dict | None:
-    """artifactId, the agent dependency (version with ${properties} resolved, line), release, aggregator."""
-    import xml.etree.ElementTree as ET
-
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError:
-        return None
-
-    def local(tag: str) -> str:
-        return tag.rsplit("}", 1)[-1]
-
-    def child(node, name):
-        for c in node:
-            if local(c.tag) == name:
-                return c
-        return None
-
-    props: dict[str, str] = {}
-    properties = child(root, "properties")
-    if properties is not None:
-        for p in properties:
-            props[local(p.tag)] = (p.text or "").strip()
-    agent = None
-    for dep in root.iter():
-        if local(dep.tag) != "dependency":
-            continue
-        group, artifact, ver = child(dep, "groupId"), child(dep, "artifactId"), child(dep, "version")
-        if group is None or artifact is None:
-            continue
-        if (group.text or "").strip() == "io.pyroscope" and (artifact.text or "").strip() == "agent":
-            raw = (ver.text or "").strip() if ver is not None else None
-            if raw:
-                raw = re.sub(r"\$\{([^}]+)\}", lambda m: props.get(m.group(1), m.group(0)), raw)
-            agent = (raw or None, _line_of(data, b"<artifactId>agent</artifactId>"))
-    artifact_id = child(root, "artifactId")
-    packaging = child(root, "packaging")
-    modules = child(root, "modules")
-    release = props.get("maven.compiler.release") or props.get("maven.compiler.target") or props.get(
-        "java.version")
-    return {
-        "artifactId": (artifact_id.text or "").strip() if artifact_id is not None else None,
-        "agent": agent,
-        "release": release,
-        "aggregator": packaging is not None and (packaging.text or "").strip() == "pom" and modules is not None,
-    }
-
-
-def _line_of(data: bytes, needle: bytes) -> int | None:
-    index = data.find(needle)
-    return data.count(b"\n", 0, index) + 1 if index >= 0 else None
-
-
-def gradle_agent(source: str) -> tuple[str, int] | None:
-    """The io.pyroscope:agent coordinate in a Gradle build (comments ignored): (version, line)."""
-    clean = common.strip_c_comments(source)
-    m = _COORD.search(clean)
-    if m is None:
-        return None
-    return m.group(1), clean.count("\n", 0, m.start()) + 1
-
-
-def catalog_agent(data: bytes) -> tuple[str | None, int | None] | None:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        doc = tomllib.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    libraries = doc.get("libraries") if isinstance(doc, dict) else None
-    versions = doc.get("versions") if isinstance(doc, dict) else {}
-    if not isinstance(libraries, dict):
-        return None
-    for entry in libraries.values():
-        if isinstance(entry, str) and entry.startswith("io.pyroscope:agent:"):
-            return entry.rsplit(":", 1)[1], _line_of(data, b"io.pyroscope:agent")
-        if not isinstance(entry, dict):
-            continue
-        module = entry.get("module") or f"{entry.get('group')}:{entry.get('name')}"
-        if module != PACKAGE:
-            continue
-        ver = entry.get("version")
-        if isinstance(ver, dict) and isinstance(versions, dict):
-            ver = versions.get(ver.get("ref"))
-        return (ver if isinstance(ver, str) else None), _line_of(data, b"io.pyroscope")
-    return None
-
-
-def agent_jar_in_image(parsed: common.Dockerfile) -> dict | None:
-    """Where the final stage gets the agent jar (ADD/COPY/RUN curl|wget): path in the image, version, line."""
-    final = parsed.final
-    for entry in final.instructions:
-        instr = entry["instruction"].upper()
-        expanded = entry.get("expanded", entry["value"])
-        if instr not in ("ADD", "COPY", "RUN") or "pyroscope" not in expanded.lower():
-            continue
-        if ".jar" not in expanded:
-            continue
-        try:
-            words = shlex.split(expanded)
-        except ValueError:
-            words = expanded.split()
-        words = [w for w in words if not w.startswith("--")]
-        target = None
-        if instr in ("ADD", "COPY") and len(words) >= 2:
-            target = words[-1]
-            if target.endswith("/"):
-                target = target + posixpath.basename(words[-2])
-        elif instr == "RUN":
-            for i, w in enumerate(words):
-                if w in ("-o", "-O", "--output") and i + 1 < len(words):
-                    target = words[i + 1]
-        if target is None or not target.endswith(".jar") or "pyroscope" not in target.lower():
-            if target is None and instr in ("ADD", "COPY"):
-                continue
-            if target is None:
-                target = "pyroscope.jar"
-        m = _JAR_URL_VERSION.search(expanded)
-        return {"path": target, "version": m.group(1) if m else None, "line": entry["startline"] + 1}
-    return None
-
-
 # ------------------------------------------------------------------ analyse
 
 
@@ -278,7 +152,7 @@ def analyse(service: Service, tree: Tree, ctx):
     findings: list[Finding] = []
     states = common.base_states(ctx, LANGUAGE)
     name = service.name
-    if not service.methods and _code_start(service, tree, dirs) is None:
+    if not service.methods and code_start(service, tree, dirs) is None:
         # no agent anywhere: every type is off, nothing to say
         return {k: TypeState("off", None) for k in states}, []
 
@@ -307,7 +181,7 @@ def analyse(service: Service, tree: Tree, ctx):
                 jvm_words.extend(shlex.split(s.value))
             except ValueError:
                 jvm_words.extend(s.value.split())
-    builder = _builder_calls(service, tree, dirs, keys)
+    builder = builder_calls(service, tree, dirs, keys)
     for env_name, (value, where) in builder.items():
         values.setdefault(env_name, (value, where, "code"))
 
@@ -337,10 +211,10 @@ def analyse(service: Service, tree: Tree, ctx):
             "$JAVA_OPTS" in w or "${JAVA_OPTS}" in w for w in (command or [])):
         loaded = True
         attach_at.append(java_opts.where)
-    code_start = _code_start(service, tree, dirs)
-    if code_start is not None:
+    started_at = code_start(service, tree, dirs)
+    if started_at is not None:
         loaded = True
-        attach_at.append(code_start)
+        attach_at.append(started_at)
     exec_form_hit = False
     if docker is not None:
         for entry in docker[1]:
@@ -370,13 +244,16 @@ def analyse(service: Service, tree: Tree, ctx):
     def where_of(key):
         return values[key][1] if key in values else None
 
+    by_setting = common.types_by_setting(ctx, LANGUAGE)
     event = (values.get("PYROSCOPE_PROFILER_EVENT", (None,))[0] or "itimer").lower()
-    if event == "wall":
-        _set(states, ("wall",), "on", where_of("PYROSCOPE_PROFILER_EVENT"))
+    if event == keys.get("wall_event", "wall"):
+        # the event setting's off-by-default types are the ones the wall event brings
+        _set(states, tuple(t for t, on in by_setting.get("PYROSCOPE_PROFILER_EVENT", ()) if not on), "on",
+             where_of("PYROSCOPE_PROFILER_EVENT"))
     alloc = values.get("PYROSCOPE_PROFILER_ALLOC")
     lock = values.get("PYROSCOPE_PROFILER_LOCK")
-    alloc_types = tuple(t for t in states if t.startswith("alloc_") or t == "live_objects")
-    lock_types = tuple(t for t in states if t.startswith(("lock_", "block_")))
+    alloc_types = tuple(t for t, _ in by_setting.get("PYROSCOPE_PROFILER_ALLOC", ()))
+    lock_types = tuple(t for t, _ in by_setting.get("PYROSCOPE_PROFILER_LOCK", ()))
     for entry, types in ((alloc, alloc_types), (lock, lock_types)):
         if entry is None:
             continue
@@ -385,8 +262,10 @@ def analyse(service: Service, tree: Tree, ctx):
         elif entry[0].strip():
             _set(states, types, "on", entry[1])
     live = values.get("PYROSCOPE_ALLOC_LIVE")
-    if "live_objects" in states and live is not None and (live[0] or "").lower() == "true" and alloc is not None:
-        _set(states, ("live_objects",), "on", live[1])
+    live_types = tuple(t for t, _ in by_setting.get("PYROSCOPE_ALLOC_LIVE", ()))
+    if live_types and live is not None and (live[0] or "").lower() == "true" and alloc is not None:
+        _set(states, live_types, "on", live[1])
+        alloc_types += live_types
 
     # ---- thresholds of zero
     starts = keys.get("starts", {"alloc": "512k", "lock": "10ms"})
@@ -505,55 +384,3 @@ def _jdk(service: Service, tree: Tree, dirs: set[str]) -> str | None:
     if release in ("8", "1.8"):
         return f"Java {release}"
     return None
-
-
-def _code_files(service: Service, tree: Tree, dirs: set[str]):
-    for f in common.own_files(service, tree, dirs, (".java", ".kt")):
-        if common.scope_of(f.path) != "app":
-            continue
-        yield f
-
-
-def _code_start(service: Service, tree: Tree, dirs: set[str]):
-    for f in _code_files(service, tree, dirs):
-        if f.path.endswith(".kt"):
-            source = f.text() or ""
-            clean = common.strip_c_comments(source)
-            m = _KOTLIN_START.search(clean)
-            if m:
-                return Where(f.path, clean.count("\n", 0, m.start()) + 1)
-            continue
-        root = common.parse("java", f.data)
-        for call in common.calls("java", root):
-            if call.name == "start" and call.receiver.split(".")[-1] == "PyroscopeAgent":
-                return Where(f.path, call.line)
-    return None
-
-
-def _builder_calls(service: Service, tree: Tree, dirs: set[str], keys: dict) -> dict:
-    """Settings made in code through Config.Builder (setProfilingAlloc("512k") and so on)."""
-    builder = keys.get("builder", {})
-    out: dict = {}
-    for f in _code_files(service, tree, dirs):
-        if not f.path.endswith(".java"):
-            continue
-        root = common.parse("java", f.data)
-        for call in common.calls("java", root):
-            env_name = builder.get(call.name)
-            if env_name is None:
-                continue
-            args = common.arg_nodes(call.args)
-            if len(args) != 1:
-                continue
-            arg = args[0]
-            value = common.string_value(arg)
-            if value is None:
-                raw = common.text(arg)
-                if raw in ("true", "false"):
-                    value = raw
-                elif "." in raw and raw.split(".")[-1].isupper():
-                    value = raw.split(".")[-1].lower()   # EventType.WALL, Format.JFR
-                else:
-                    value = None
-            out[env_name] = (value, Where(f.path, call.line))
-    return out

@@ -239,38 +239,45 @@ def analyse(service: Service, tree: Tree, ctx):
         for t in starts.get(call, ()):
             started.setdefault(t, Where(file, line))
     for call, file, line in use.pull:
-        for t in ("wall", "heap"):
+        for t in starts.get("start", ()):
             started.setdefault(t, Where(file, line))
     if use.inits and not use.starts and not use.pull:
         findings.append(Finding("PD401", name, init_where, values={"service": name}))
-        for t in ("wall", "heap"):
+        for t in starts.get("start", ()):
             if t in states:
                 states[t] = TypeState("on", init_where)
     for t, where in started.items():
         if t in states:
             states[t] = TypeState("on", where)
-    if "wall" in started and "heap" not in started:
-        call = next(c for c in use.starts if "wall" in starts.get(c[0], ()))
+    wall_types = set(starts.get("startWallProfiling", ()))
+    heap_types = set(starts.get("startHeapProfiling", ()))
+    if wall_types & set(started) and not heap_types & set(started):
+        call = next(c for c in use.starts if wall_types & set(starts.get(c[0], ())))
         findings.append(Finding("PD402", name, Where(call[1], call[2]), values={"service": name,
                                                                               "call": call[0] + "()"}))
 
-    # ---- CPU time inside the wall profile
+    # ---- CPU time inside the wall profile (an option of the wall block, or the env variable)
+    option, flag = keys.get("cpu_time_option", ["", ""])
+    cpu_types = [t for t in keys.get("cpu_time_types", ()) if t in states]
     cpu_where = None
-    wall_cfg = config_keys.get("wall")
+    wall_cfg = config_keys.get(option)
     if wall_cfg is not None and wall_cfg[0] is not None and wall_cfg[0].type == "object":
-        cpu = _object_keys(wall_cfg[0]).get("collectCpuTime")
+        cpu = _object_keys(wall_cfg[0]).get(flag)
         if cpu is not None and cpu[0] is not None and common.text(cpu[0]) == "true":
             cpu_where = Where(wall_cfg[1].file, cpu[1])
-    env_cpu = common.final(ctx, service, "PYROSCOPE_WALL_COLLECT_CPU_TIME")
+    env_cpu = common.final(ctx, service, keys.get("cpu_time_env", ""))
     if cpu_where is None and env_cpu is not None and (env_cpu.value or "").lower() in ("true", "1"):
         cpu_where = env_cpu.where
-    if "cpu" in states and states.get("wall", TypeState("off")).state == "on":
+    wall_on = [t for t in wall_types if t in states and states[t].state == "on"]
+    if cpu_types and wall_on:
         if cpu_where is not None:
-            states["cpu"] = TypeState("on", cpu_where)
+            for t in cpu_types:
+                states[t] = TypeState("on", cpu_where)
         elif env_cpu is not None and env_cpu.value is None:
-            states["cpu"] = TypeState("unknown", env_cpu.where)
+            for t in cpu_types:
+                states[t] = TypeState("unknown", env_cpu.where)
         elif use.starts or use.pull:
-            findings.append(Finding("PD403", name, states["wall"].where, values={"service": name}))
+            findings.append(Finding("PD403", name, states[wall_on[0]].where, values={"service": name}))
 
     # ---- auth and tenant in the environment
     for env_name, option in (keys.get("env_code_only") or {}).items():
