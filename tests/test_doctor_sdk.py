@@ -311,3 +311,9 @@ def test_cli_gate_on_an_sdk_fixture():
     assert [(f["check"], f["level"], f["file"], f["line"]) for f in report["findings"]] == [
         ("PD501", "error", "app/profiling.py", 12), ("PD507", "warning", "app/profiling.py", 9)]
     assert "has no mem_enabled argument" in report["findings"][0]["message"]
+
+
+def test_a_java_package_named_example_is_app_code():
+    assert common.scope_of("src/main/java/org/example/rideshare/Main.java") == "app"
+    assert common.scope_of("svc/src/main/kotlin/com/example/App.kt") == "app"
+    assert common.scope_of("examples/svc/src/main/java/org/acme/Main.java") == "example"

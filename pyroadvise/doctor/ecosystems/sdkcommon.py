@@ -25,8 +25,19 @@ _SCOPE_DIRS = {
 _DOC_SUFFIXES = (".md", ".mdx", ".rst", ".adoc")
 
 
+_JVM_SOURCE_ROOTS = ("src/main/java/", "src/main/kotlin/", "src/main/scala/", "src/main/groovy/")
+
+
 def scope_of(path: str, ctx: Any = None) -> str:
-    """The scope of a file: "app", "docs", "example" or "test" (the core's rules when there are any)."""
+    """The scope of a file: "app", "docs", "example" or "test" (the core's rules when there are any).
+
+    Below a JVM source root only the part before it counts: a package named org.example is app code.
+    """
+    for root in _JVM_SOURCE_ROOTS:
+        index = path.find(root)
+        if index == 0 or (index > 0 and path[index - 1] == "/"):
+            path = path[:index + len(root)] + "Main.java"
+            break
     rules = None
     if ctx is not None and getattr(ctx, "doctor", None) is not None:
         try:
