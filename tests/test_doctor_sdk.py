@@ -317,3 +317,10 @@ def test_a_java_package_named_example_is_app_code():
     assert common.scope_of("src/main/java/org/example/rideshare/Main.java") == "app"
     assert common.scope_of("svc/src/main/kotlin/com/example/App.kt") == "app"
     assert common.scope_of("examples/svc/src/main/java/org/acme/Main.java") == "example"
+
+
+def test_a_dotnet_project_is_deployed_from_the_folder_whose_dockerfile_copies_it():
+    tree = tree_of({"Dockerfile": "FROM mcr.microsoft.com/dotnet/sdk:8.0\nADD example .\n",
+                    "example/Example.csproj": "<Project/>", "other/Other.csproj": "<Project/>"})
+    assert dotnet.image_home(tree, tree.files["example/Example.csproj"]) == "."
+    assert dotnet.image_home(tree, tree.files["other/Other.csproj"]) == "other"

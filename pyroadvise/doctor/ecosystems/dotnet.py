@@ -37,7 +37,8 @@ def detect(tree: Tree) -> list[Service]:
             continue
         taken.add(f.directory)
         name = posixpath.splitext(f.name)[0]
-        service = Service(name, f.directory, LANGUAGE, scope=common.scope_of(f.directory + "/x"))
+        home = image_home(tree, f)
+        service = Service(name, home, LANGUAGE, scope=common.scope_of(home + "/x"))
         service.facts["project"] = f.path
         service.facts["frameworks"] = project["frameworks"]
         for package, ver, line in project["packages"]:
@@ -52,6 +53,46 @@ def detect(tree: Tree) -> list[Service]:
         for package, ver, line in service.facts.get("packages", []):
             service.methods.append(MethodUse("sdk", package, ver, Where(service.facts["project"], line)))
     return services
+
+
+def image_home(tree: Tree, project) -> str:
+    """The folder a project is deployed from: its own, or the nearest folder above whose Dockerfile builds it
+    (grafana/pyroscope's .NET examples keep the Dockerfile one level above example/Example.csproj)."""
+    directory = project.directory
+    if any(common.is_dockerfile(f.name) and f.directory == directory for f in tree.under(directory)):
+        return directory
+    manifests = ("package.json", "go.mod", "pyproject.toml", "pom.xml", "Cargo.toml", "Gemfile")
+    current = directory
+    while current not in (".", ""):
+        current = posixpath.dirname(current) or "."
+        here = [f for f in tree.under(current) if f.directory == current]
+        if any(f.name in manifests or f.name.endswith(_PROJECT_SUFFIXES) for f in here):
+            return directory
+        rel = directory[len(current) + 1:] if current != "." else directory
+        for f in here:
+            if common.is_dockerfile(f.name) and _copies(f, rel, project.name):
+                return current
+    return directory
+
+
+def _copies(dockerfile, rel: str, name: str) -> bool:
+    """Whether a Dockerfile ADDs or COPYs the project's folder (or the project file) from the build context."""
+    import shlex
+
+    parsed = common.dockerfile(dockerfile)
+    for stage in parsed.stages if parsed is not None else ():
+        for entry in stage.instructions:
+            if entry["instruction"].upper() not in ("ADD", "COPY") or "--from" in entry["value"]:
+                continue
+            try:
+                words = shlex.split(entry["value"])
+            except ValueError:
+                continue
+            sources = [w.rstrip("/") for w in words[:-1] if not w.startswith("--")]
+            if any(w in (rel, f"{rel}/{name}", f"./{rel}") or w.endswith("/" + name) or w == name
+                   for w in sources):
+                return True
+    return False
 
 
 def read_project(data: bytes) -> dict | None:

@@ -202,13 +202,15 @@ def app_settings(service: Service, prefix: str = "") -> dict[str, Any]:
 # ------------------------------------------------------------------ Dockerfiles of a service
 
 
+def is_dockerfile(name: str) -> bool:
+    return name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")
+
+
 def dockerfiles_of(service: Service, tree: Tree, service_dirs: set[str]) -> list[tuple[SourceFile, Dockerfile]]:
     """The Dockerfiles that belong to a service (nearest service directory), parsed."""
     out = []
     for f in tree.under(service.path):
-        name = f.name
-        if not (name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")
-                or name == "Containerfile"):
+        if not is_dockerfile(f.name):
             continue
         if scope_of(f.path) != "app":
             continue
