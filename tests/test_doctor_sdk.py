@@ -155,6 +155,8 @@ def test_a_package_only_in_the_lockfile_is_not_a_use():
     ("const P = await import('@pyroscope/nodejs');", {"P"}, set()),
     ("// const P = require('@pyroscope/nodejs');", set(), set()),
     ("const P = require('pyroscope-fork');", set(), set()),
+    ("const P = require('@pyroscope/nodejs');\nconst { expressMiddleware } = P.default;", {"P"},
+     {"expressMiddleware"}),
 ])
 def test_sdk_bindings(source, modules, functions):
     root = common.parse("typescript", source.encode())

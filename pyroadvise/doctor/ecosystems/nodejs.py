@@ -102,16 +102,7 @@ def _module_names(root) -> tuple[set[str], set[str]]:
                 value = value.named_children[0]
             if not _requires_sdk(value):
                 continue
-            if target.type == "identifier":
-                modules.add(common.text(target))
-            elif target.type == "object_pattern":
-                for part in target.named_children:
-                    if part.type == "shorthand_property_identifier_pattern":
-                        functions.add(common.text(part))
-                    elif part.type == "pair_pattern":
-                        v = part.child_by_field_name("value")
-                        if v is not None:
-                            functions.add(common.text(v))
+            _bind(target, modules, functions)
         elif node.type == "import_statement":
             source = node.child_by_field_name("source")
             if common.string_value(source) != PACKAGE:
@@ -130,7 +121,27 @@ def _module_names(root) -> tuple[set[str], set[str]]:
                             alias = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
                             if alias is not None:
                                 functions.add(common.text(alias))
+    # a second pass: `const { expressMiddleware } = Pyroscope.default` (or = Pyroscope)
+    for node in common.nodes(root):
+        if node.type == "variable_declarator":
+            value, target = node.child_by_field_name("value"), node.child_by_field_name("name")
+            if value is not None and target is not None and target.type == "object_pattern" and (
+                    common.text(value) in modules or common.text(value).removesuffix(".default") in modules):
+                _bind(target, set(), functions)
     return modules, functions
+
+
+def _bind(target, modules: set[str], functions: set[str]) -> None:
+    if target.type == "identifier":
+        modules.add(common.text(target))
+    elif target.type == "object_pattern":
+        for part in target.named_children:
+            if part.type == "shorthand_property_identifier_pattern":
+                functions.add(common.text(part))
+            elif part.type == "pair_pattern":
+                v = part.child_by_field_name("value")
+                if v is not None:
+                    functions.add(common.text(v))
 
 
 def _requires_sdk(node) -> bool:
