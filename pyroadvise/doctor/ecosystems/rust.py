@@ -118,13 +118,18 @@ def _workspace_deps(directory: str, manifests: dict) -> dict:
         current = posixpath.dirname(current) or "."
 
 
+_LOCKS: dict = {}  # Cargo.lock path -> (source file, parsed), so a workspace's lock is parsed once per run
+
+
 def _locked(tree: Tree, directory: str, crate: str) -> str | None:
     current = directory
     while True:
         prefix = "" if current == "." else current + "/"
         f = tree.files.get(prefix + "Cargo.lock")
         if f is not None:
-            doc = _toml(f.data)
+            doc = _LOCKS.get(f.path) if _LOCKS.get(f.path, (None,))[0] is f else None
+            doc = doc[1] if doc is not None else _toml(f.data)
+            _LOCKS[f.path] = (f, doc)
             if doc is None:
                 tree.skip(f.path, "Cargo.lock is not valid TOML")
                 return None
