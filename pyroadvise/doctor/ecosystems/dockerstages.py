@@ -32,14 +32,17 @@ class Dockerfile:
         return self.stages[-1] if self.stages else None
 
 
-_DOCKERFILES: dict[int, Dockerfile | None] = {}
+# Parsed Dockerfiles by file path, with the SourceFile they came from (an identity check, so a new run with
+# the same path is parsed again); bounded, so a long-lived process does not keep old trees alive.
+_DOCKERFILES: dict[str, tuple[SourceFile, Dockerfile | None]] = {}
+_CACHE_LIMIT = 512
 
 
 def dockerfile(f: SourceFile) -> Dockerfile | None:
     """The stages of a Dockerfile (FROM, ENV with ${VAR} substituted per stage, every instruction)."""
-    key = id(f)
-    if key in _DOCKERFILES:
-        return _DOCKERFILES[key]
+    cached = _DOCKERFILES.get(f.path)
+    if cached is not None and cached[0] is f:
+        return cached[1]
     result = None
     content = f.text()
     if content is not None:
@@ -47,16 +50,17 @@ def dockerfile(f: SourceFile) -> Dockerfile | None:
             result = _parse_dockerfile(f.path, content)
         except Exception:  # dockerfile-parse raises assorted errors on broken files
             result = None
-    _DOCKERFILES[key] = result
+    if len(_DOCKERFILES) >= _CACHE_LIMIT:
+        _DOCKERFILES.clear()
+    _DOCKERFILES[f.path] = (f, result)
     return result
 
 
 def _parse_dockerfile(path: str, content: str) -> Dockerfile:
+    import io
     import shlex
 
     from dockerfile_parse import DockerfileParser
-
-    import io
 
     parser = DockerfileParser(fileobj=io.BytesIO(content.encode("utf-8")), env_replace=False)
     structure = parser.structure

@@ -129,6 +129,8 @@ def _locked(tree: Tree, directory: str, crate: str) -> str | None:
         if f is not None:
             doc = _LOCKS.get(f.path) if _LOCKS.get(f.path, (None,))[0] is f else None
             doc = doc[1] if doc is not None else _toml(f.data)
+            if len(_LOCKS) >= 64:
+                _LOCKS.clear()
             _LOCKS[f.path] = (f, doc)
             if doc is None:
                 tree.skip(f.path, "Cargo.lock is not valid TOML")
