@@ -326,3 +326,24 @@ def test_a_dotnet_project_is_deployed_from_the_folder_whose_dockerfile_copies_it
                     "example/Example.csproj": "<Project/>", "other/Other.csproj": "<Project/>"})
     assert dotnet.image_home(tree, tree.files["example/Example.csproj"]) == "."
     assert dotnet.image_home(tree, tree.files["other/Other.csproj"]) == "other"
+
+
+NASTY = [b"", b"\x00\xff\xfe" * 50, b"[" * 20_000, b"{" * 20_000, b"(" * 20_000, b"a = [" * 10_000,
+         "\u202e\u0000é".encode(), b"<a>" * 10_000, b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><x>&a;</x>"]
+MANIFESTS = ["package.json", "package-lock.json", "yarn.lock", "pom.xml", "build.gradle.kts", "App.csproj",
+             "pyproject.toml", "requirements.txt", "poetry.lock", "uv.lock", "Gemfile", "Gemfile.lock", "Cargo.toml",
+             "Cargo.lock", "Dockerfile", "index.js", "app.ts", "app.py", "gunicorn.conf.py", "main.rs", "init.rb",
+             "Main.java", "App.kt", "config/puma.rb", "libs.versions.toml"]
+
+
+@pytest.mark.parametrize("content", NASTY, ids=range(len(NASTY)))
+def test_hostile_files_never_raise(tmp_path, content):
+    """Every reader meets every hostile content at once: a report comes back, never a traceback."""
+    for name in MANIFESTS:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"pyroscope " + content if name.endswith((".js", ".ts", ".py", ".rs", ".rb", ".java", ".kt"))
+                         else content)
+    report = __import__("pyroadvise.doctor", fromlist=["diagnose"]).diagnose(tmp_path)
+    assert report["doctor_schema"] == 1
+    assert all(set(s) >= {"path", "reason"} for s in report["skipped"])

@@ -89,7 +89,7 @@ def catalog_agent(data: bytes) -> tuple[str | None, int | None] | None:
         import tomli as tomllib
     try:
         doc = tomllib.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     libraries = doc.get("libraries") if isinstance(doc, dict) else None
     versions = doc.get("versions") if isinstance(doc, dict) else {}

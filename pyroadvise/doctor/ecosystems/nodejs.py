@@ -24,7 +24,7 @@ def detect(tree: Tree) -> list[Service]:
     for f in tree.named("package.json"):
         try:
             doc = json.loads(f.data.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             tree.skip(f.path, "package.json is not valid JSON")
             continue
         if not isinstance(doc, dict):
@@ -58,7 +58,7 @@ def locked_version(tree: Tree, directory: str) -> str | None:
             continue
         try:
             doc = json.loads(f.data.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             tree.skip(f.path, f"{name} is not valid JSON")
             continue
         packages = doc.get("packages") if isinstance(doc, dict) else None

@@ -26,7 +26,7 @@ def _toml(data: bytes):
         import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 
@@ -196,7 +196,7 @@ def _scan(files) -> tuple[list[_Configure], set[str]]:
     for f in files:
         try:
             module = ast.parse(f.data)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         modules, functions = set(), set()
         for node in ast.walk(module):
@@ -239,7 +239,7 @@ def _gunicorn_preload(service: Service, tree: Tree, dirs: set[str]) -> tuple[str
     for f in common.own_files(service, tree, dirs, ("gunicorn.conf.py", "gunicorn_config.py")):
         try:
             module = ast.parse(f.data)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for node in module.body:
             if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "preload_app" for t in node.targets):

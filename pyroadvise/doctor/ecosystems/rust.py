@@ -23,7 +23,7 @@ def _toml(data: bytes):
         import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 
