@@ -347,3 +347,9 @@ def test_hostile_files_never_raise(tmp_path, content):
     report = __import__("pyroadvise.doctor", fromlist=["diagnose"]).diagnose(tmp_path)
     assert report["doctor_schema"] == 1
     assert all(set(s) >= {"path", "reason"} for s in report["skipped"])
+
+
+def test_kotlin_start_inside_a_string_does_not_count():
+    source = 'val s = "PyroscopeAgent.start( here"\nPyroscopeAgent.start(cfg)\n'
+    clean = common.strip_c_comments(source, strings=True)
+    assert [clean.count("\n", 0, m.start()) + 1 for m in java.KOTLIN_START.finditer(clean)] == [2]

@@ -273,7 +273,7 @@ def analyse(service: Service, tree: Tree, ctx):
         entry = values.get(key)
         if entry is not None and entry[0] is not None and _too_fine(entry[0], kind):
             findings.append(Finding("PD204", name, entry[1], types=alloc_types if kind == "alloc" else lock_types,
-                                    values={"service": name, "key": key, "value": entry[0],
+                                    values={"service": name, "key": _spelled(key, entry[2]), "value": entry[0],
                                             "event": "allocation" if kind == "alloc" else "lock",
                                             "start": starts.get(kind, "")}))
 
@@ -288,7 +288,7 @@ def analyse(service: Service, tree: Tree, ctx):
             if entry is not None and entry[0]:
                 findings.append(Finding("PD205", name, entry[1], types=types,
                                         values={"service": name, "version": str(ver), "event": kind,
-                                                "key": key}))
+                                                "key": _spelled(key, entry[2])}))
 
     # ---- live objects on JDK 8
     if live is not None and (live[0] or "").lower() == "true":

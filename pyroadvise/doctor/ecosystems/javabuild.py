@@ -155,7 +155,7 @@ def code_start(service: Service, tree: Tree, dirs: set[str]):
     for f in code_files(service, tree, dirs):
         if f.path.endswith(".kt"):
             source = f.text() or ""
-            clean = common.strip_c_comments(source)
+            clean = common.strip_c_comments(source, strings=True)
             m = KOTLIN_START.search(clean)
             if m:
                 return Where(f.path, clean.count("\n", 0, m.start()) + 1)

@@ -145,10 +145,11 @@ def arg_nodes(args) -> list[Any]:
 # ------------------------------------------------------------------ comment-free text (for Kotlin and shell)
 
 
-def strip_c_comments(source: str) -> str:
+def strip_c_comments(source: str, strings: bool = False) -> str:
     """``source`` with // and /* */ comments blanked (strings kept), line structure preserved.
 
-    Used for Kotlin, which has no grammar listed for doctor: a conservative lexer, not a parser.
+    With ``strings`` the contents of string literals are blanked as well. Used for Kotlin, which has no grammar
+    listed for doctor: a conservative lexer, not a parser.
     """
     out: list[str] = []
     i, n = 0, len(source)
@@ -168,7 +169,7 @@ def strip_c_comments(source: str) -> str:
             j = i + 1
             while j < n and source[j] != ch and source[j] != "\n":
                 j += 2 if source[j] == "\\" else 1
-            out.append(source[i:j + 1])
+            out.append(ch + " " * (j - i - 1) + source[j:j + 1] if strings else source[i:j + 1])
             i = j + 1
         else:
             out.append(ch)
