@@ -626,7 +626,9 @@ def attach(service: Service, deployment: Deployment) -> None:
                 settings += work.env
     command = None
     command_where = None
-    for work in works:
+    for work in works:  # a workload that overrides the command decides it (the last one found)
+        if work.entrypoint is None and work.command is None:
+            continue
         effective = work.effective(image)
         if effective is not None:
             command = effective
