@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import shlex
 from typing import Any
 
 from .deployment import _VAR, AlloyConfig, Deployment, Image, Stage, Workload
