@@ -37,8 +37,9 @@ def findings(ctx: Context, states: dict) -> list[Finding]:
     for service in ctx.services:
         if service.language != "ebpf":
             continue
-        wanted = [t for t in overall["types"] if t not in ("cpu", "off_cpu")]
-        if wanted and overall["types"] and overall["types"][0] not in ("cpu", "off_cpu"):
+        collects = set(ctx.doctor.keys["ebpf"]["types"])
+        wanted = [t for t in overall["types"] if t not in collects]
+        if wanted and overall["types"][0] not in collects:
             method = service.methods[0]
             out.append(Finding("PD801", service.name, method.where, types=tuple(wanted), values={
                 "wanted": overall["symptom"]["name"].lower(), "types_text": " ".join(wanted[:3])}))

@@ -104,13 +104,14 @@ def walk(root: Path, rules: Rules, exclude: list[str] | tuple[str, ...] = ()) ->
     ignore = _Ignore()
     excluded = re.compile("|".join(fnmatch.translate(p.rstrip("/")) for p in exclude)) if exclude else None
     # Depth first, in name order, so results and skips come out in a stable order.
+    markers = rules.markers.search
     stack: list[tuple[str, int]] = [(".", 0)]
     while stack:
         rel_dir, depth = stack.pop()
         abs_dir = os.path.join(root, rel_dir) if rel_dir != "." else str(root)
         try:
             with os.scandir(abs_dir) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_name)
         except OSError as error:
             tree.skip(rel_dir, f"cannot list the folder: {error.strerror or type(error).__name__}")
             continue
@@ -120,9 +121,33 @@ def walk(root: Path, rules: Rules, exclude: list[str] | tuple[str, ...] = ()) ->
             if data is not None:
                 ignore.add(rel_dir, data, tree, _join(rel_dir, ".gitignore"))
         subdirs = []
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        specs = ignore.specs
+        keep_names, keep_glob, candidate_glob = rules.keep_names, rules.keep_glob.match, rules.candidate_glob.match
         for entry in entries:
-            rel = _join(rel_dir, entry.name)
+            name = entry.name
+            rel = prefix + name
             if excluded is not None and excluded.match(rel):
+                continue
+            try:
+                # d_type from the directory listing: no system call for most entries
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_link = not is_dir and entry.is_symlink()
+            except OSError as error:
+                tree.skip(rel, f"cannot stat: {error.strerror or type(error).__name__}")
+                continue
+            if is_dir:
+                if name in rules.skip_dirs or (specs and ignore.ignored(rel, True)):
+                    continue
+                if depth + 1 > rules.max_depth:
+                    tree.skip(rel, f"nested deeper than {rules.max_depth} folders; not read")
+                    continue
+                subdirs.append(rel)
+                continue
+            by_name = name in keep_names or keep_glob(name) is not None
+            if not by_name and candidate_glob(name) is None:
+                continue
+            if specs and ignore.ignored(rel, False):
                 continue
             try:
                 info = entry.stat(follow_symlinks=False)
@@ -130,22 +155,9 @@ def walk(root: Path, rules: Rules, exclude: list[str] | tuple[str, ...] = ()) ->
                 tree.skip(rel, f"cannot stat: {error.strerror or type(error).__name__}")
                 continue
             mode = info.st_mode
-            if stat.S_ISDIR(mode):
-                if entry.name in rules.skip_dirs or ignore.ignored(rel, True):
-                    continue
-                if depth + 1 > rules.max_depth:
-                    tree.skip(rel, f"nested deeper than {rules.max_depth} folders; not read")
-                    continue
-                subdirs.append(rel)
-                continue
-            if ignore.specs and ignore.ignored(rel, False):
-                continue
-            by_name = rules.kept_by_name(entry.name)
-            candidate = by_name or rules.candidate_glob.match(entry.name) is not None
-            if not candidate:
-                continue
-            if stat.S_ISLNK(mode):
-                target = _inside(entry.path, real_root)
+            path = entry.path
+            if is_link:
+                target = _inside(path, real_root)
                 if target is None:
                     tree.skip(rel, "symlink to outside the project (or broken); not followed")
                     continue
@@ -156,7 +168,7 @@ def walk(root: Path, rules: Rules, exclude: list[str] | tuple[str, ...] = ()) ->
                     continue
                 if stat.S_ISDIR(info.st_mode):
                     continue
-                mode = info.st_mode
+                mode, path = info.st_mode, target
             if not stat.S_ISREG(mode):
                 tree.skip(rel, "not a regular file (FIFO, socket or device); not opened")
                 continue
@@ -167,10 +179,10 @@ def walk(root: Path, rules: Rules, exclude: list[str] | tuple[str, ...] = ()) ->
             if info.st_size > rules.max_file_bytes:
                 tree.skip(rel, f"larger than {rules.max_file_bytes} bytes; not read")
                 continue
-            data = _read_file(entry.path, rules.max_file_bytes, tree, rel)
+            data = _read_file(path, info.st_size, rules.max_file_bytes, tree, rel)
             if data is None:
                 continue
-            if not by_name and rules.markers.search(data) is None:
+            if not by_name and markers(data) is None:
                 continue
             if b"\x00" in data:
                 tree.skip(rel, "binary content (NUL bytes); not parsed")
@@ -179,6 +191,10 @@ def walk(root: Path, rules: Rules, exclude: list[str] | tuple[str, ...] = ()) ->
         for sub in reversed(subdirs):
             stack.append((sub, depth + 1))
     return tree
+
+
+def _name(entry) -> str:
+    return entry.name
 
 
 def _join(directory: str, name: str) -> str:
@@ -196,20 +212,27 @@ def _inside(path: str, real_root: str) -> str | None:
     return None
 
 
-def _read_file(path: str, cap: int, tree: Tree, rel: str) -> bytes | None:
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_file(path: str, size: int, cap: int, tree: Tree, rel: str) -> bytes | None:
+    """The file's bytes (one read of the size lstat gave, plus one to see growth past the cap).
+
+    O_NOFOLLOW: a file swapped for a symlink since the listing is refused; O_NONBLOCK: one swapped for
+    a FIFO cannot hang the open (the target of a checked symlink is opened by its resolved path)."""
     try:
-        # O_NONBLOCK: should the file have turned into a FIFO since the stat, opening it cannot hang.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-                     if not os.path.islink(path) else os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, _FLAGS)
     except OSError as error:
         tree.skip(rel, f"cannot read: {error.strerror or type(error).__name__}")
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            tree.skip(rel, "not a regular file (FIFO, socket or device); not opened")
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(cap + 1)
+        data = os.read(fd, min(size, cap) + 1)
+        if len(data) > size:  # grew since the listing: read the rest, up to the cap
+            while len(data) <= cap:
+                more = os.read(fd, cap + 1 - len(data))
+                if not more:
+                    break
+                data += more
     except OSError as error:
         tree.skip(rel, f"cannot read: {error.strerror or type(error).__name__}")
         return None

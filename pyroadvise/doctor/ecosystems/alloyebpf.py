@@ -104,10 +104,12 @@ def detect(tree: Tree, ctx: Context) -> list[Service]:
 
 def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeState], list[Finding]]:
     config, block = service.facts["ebpf"]
-    states = {"cpu": TypeState("on", Where(config.file, block.line)), "off_cpu": TypeState("off", None)}
-    threshold = block.attributes.get("off_cpu_threshold")
+    keys = ctx.doctor.keys["ebpf"]
+    states = {t: TypeState("off", None) for t in keys["types"]}
+    states[keys["always_on"]] = TypeState("on", Where(config.file, block.line))
+    threshold = block.attributes.get(keys["off_cpu_setting"])
     if threshold is not None and isinstance(threshold.value, (int, float)) and threshold.value > 0:
-        states["off_cpu"] = TypeState("on", Where(config.file, threshold.line))
+        states[keys["off_cpu_type"]] = TypeState("on", Where(config.file, threshold.line))
     return states, []
 
 

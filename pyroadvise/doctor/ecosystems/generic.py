@@ -123,8 +123,11 @@ def _docs_only(ctx: Context) -> list[Finding]:
     elsewhere = []
     for path, source in sorted(ctx.tree.files.items()):
         scope = ctx.tree.scope_of(path)
-        if scope != "app" and b"pyroscope" in source.data.lower():
-            elsewhere.append((path, scope, source))
+        if b"pyroscope" not in source.data.lower():
+            continue
+        if scope == "app":
+            return []  # app code that mentions Pyroscope outside any service doctor recognised: not docs-only
+        elsewhere.append((path, scope, source))
     if not elsewhere:
         return []
     path, _, source = elsewhere[0]
