@@ -353,3 +353,16 @@ def test_kotlin_start_inside_a_string_does_not_count():
     source = 'val s = "PyroscopeAgent.start( here"\nPyroscopeAgent.start(cfg)\n'
     clean = common.strip_c_comments(source, strings=True)
     assert [clean.count("\n", 0, m.start()) + 1 for m in java.KOTLIN_START.finditer(clean)] == [2]
+
+
+@pytest.mark.parametrize("files,group", [
+    ({"pyproject.toml": '[project]\nname = "a"\n[dependency-groups]\ndev = ["pyroscope-io>=1.2"]\n'}, "dev"),
+    ({"pyproject.toml": '[tool.poetry]\nname = "a"\n[tool.poetry.group.test.dependencies]\npyroscope-io = "^1.2"\n'},
+     "test"),
+    ({"pyproject.toml": '[project]\nname = "a"\ndependencies = ["pyroscope-io"]\n'}, None),
+    ({"requirements-dev.txt": "pyroscope-io==1.4.0\n"}, "dev"),
+    ({"requirements.txt": "pyroscope-io==1.4.0\n"}, None),
+])
+def test_dev_only_groups(files, group):
+    [service] = python.detect(tree_of(files))
+    assert service.methods and service.facts.get("dev_group") == group

@@ -16,6 +16,7 @@ from . import sdkcommon as common
 
 LANGUAGE = "python"
 PACKAGE = "pyroscope-io"
+_DEV_GROUPS = {"dev", "test", "tests", "lint", "docs", "develop", "development"}
 _REQ = re.compile(r"^\s*(pyroscope[-_.]io)\s*(\[[^\]]*\])?\s*([^;#]*)", re.I)
 
 
@@ -57,8 +58,11 @@ def detect(tree: Tree) -> list[Service]:
         if not (project or poetry):
             continue
         s = service(f.directory, declared if isinstance(declared, str) else None)
-        spec = _pyproject_spec(project, poetry)
+        groups = doc.get("dependency-groups") if isinstance(doc.get("dependency-groups"), dict) else {}
+        spec = _pyproject_spec(project, poetry, groups)
         if spec is not None:
+            if spec[1] != "dependencies":
+                s.facts["dev_group"] = spec[1]
             locked = _locked(tree, f.directory)
             s.methods.append(MethodUse("sdk", PACKAGE, locked[0] if locked else spec[0] or None,
                                        Where(f.path, _line(f.data, b"pyroscope"))))
@@ -85,23 +89,36 @@ def detect(tree: Tree) -> list[Service]:
             s.facts["version_from"] = locked[1] if locked else f.path
             s.facts["spec"] = spec
             s.facts["manifest"] = f.path
+            stem = f.name[len("requirements"):-len(".txt")].strip("-_.")
+            if stem in _DEV_GROUPS:
+                s.facts["dev_group"] = stem
             break
     return [by_dir[k] for k in sorted(by_dir)]
 
 
-def _pyproject_spec(project: dict, poetry: dict) -> tuple[str, str] | None:
+def _pyproject_spec(project: dict, poetry: dict, groups: dict | None = None) -> tuple[str, str] | None:
+    """(declared spec, where): "dependencies" for a runtime dependency, else the name of the dev group."""
     for dep in project.get("dependencies") or []:
         if isinstance(dep, str):
             m = _REQ.match(dep)
             if m:
                 return m.group(3).strip(), "dependencies"
-    deps = poetry.get("dependencies")
-    if isinstance(deps, dict):
-        for key, value in deps.items():
-            if _norm(key) == PACKAGE:
-                if isinstance(value, dict):
-                    value = value.get("version", "")
-                return _poetry_spec(str(value)), "dependencies"
+    tables = [("dependencies", poetry.get("dependencies"))]
+    tables += [(name, (body or {}).get("dependencies")) for name, body in (poetry.get("group") or {}).items()
+               if isinstance(body, dict)] if isinstance(poetry.get("group"), dict) else []
+    tables.append(("dev", poetry.get("dev-dependencies")))
+    for group, deps in tables:
+        if isinstance(deps, dict):
+            for key, value in deps.items():
+                if _norm(key) == PACKAGE:
+                    if isinstance(value, dict):
+                        value = value.get("version", "")
+                    return _poetry_spec(str(value)), group
+    for group, deps in (groups or {}).items():
+        for dep in deps if isinstance(deps, list) else []:
+            m = _REQ.match(dep) if isinstance(dep, str) else None
+            if m:
+                return m.group(3).strip(), group
     return None
 
 
@@ -262,6 +279,9 @@ def analyse(service: Service, tree: Tree, ctx):
     files = [f for f in common.own_files(service, tree, dirs, (".py",)) if common.scope_of(f.path) == "app"]
     configures, strings = _scan(files)
     method = service.methods[0]
+    if service.facts.get("dev_group"):
+        findings.append(Finding("PD504", name, method.where, values={
+            "service": name, "group": service.facts["dev_group"], "manifest": service.facts.get("manifest", "")}))
     if not configures:
         findings.append(Finding("PD506", name, method.where,
                                 values={"service": name, "manifest": service.facts.get("manifest", "")}))
