@@ -212,6 +212,9 @@ def analyse(service: Service, tree: Tree, ctx):
         return states, findings
     dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
     use = _scan(service, tree, dirs)
+    if service.facts.get("dev_only"):
+        findings.append(Finding("PD406", name, service.methods[0].where,
+                                values={"service": name, "manifest": service.methods[0].where.file}))
     ver = common.version(service.methods[0].version)
     starts = keys.get("starts", {})
 
