@@ -246,7 +246,7 @@ def analyse(service: Service, tree: Tree, ctx):
 
     by_setting = common.types_by_setting(ctx, LANGUAGE)
     event = (values.get("PYROSCOPE_PROFILER_EVENT", (None,))[0] or "itimer").lower()
-    if event == keys.get("wall_event", "wall"):
+    if event == keys.get("wall_event"):
         # the event setting's off-by-default types are the ones the wall event brings
         _set(states, tuple(t for t, on in by_setting.get("PYROSCOPE_PROFILER_EVENT", ()) if not on), "on",
              where_of("PYROSCOPE_PROFILER_EVENT"))
