@@ -366,3 +366,20 @@ def test_kotlin_start_inside_a_string_does_not_count():
 def test_dev_only_groups(files, group):
     [service] = python.detect(tree_of(files))
     assert service.methods and service.facts.get("dev_group") == group
+
+
+def test_agent_attached_through_a_secret_is_unknown_not_missing(tmp_path):
+    (tmp_path / "pom.xml").write_text("<project><artifactId>svc</artifactId></project>")
+    (tmp_path / "Dockerfile").write_text("FROM eclipse-temurin:21-jre\nADD https://github.com/grafana/pyroscope-java/"
+                                         "releases/download/v2.9.1/pyroscope.jar /p.jar\n"
+                                         'ENTRYPOINT ["java", "-jar", "/app.jar"]\n')
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: svc}\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: svc\n          env:\n            - name: JAVA_TOOL_OPTIONS\n"
+        "              valueFrom: {secretKeyRef: {name: jvm, key: opts}}\n"
+        "            - {name: PYROSCOPE_APPLICATION_NAME, value: svc}\n")
+    from pyroadvise.doctor import diagnose
+
+    report = diagnose(tmp_path)
+    assert "PD201" not in [f["check"] for f in report["findings"]]
+    assert report["services"][0]["types"]["cpu"] == {"state": "unknown", "file": "deploy.yaml", "line": 10}

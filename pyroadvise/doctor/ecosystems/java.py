@@ -237,9 +237,11 @@ def analyse(service: Service, tree: Tree, ctx):
 
     # ---- type states: what is on by default is decided where the agent is attached
     attach_where = attach_at[0] if attach_at else None
+    hidden = next((s.where for _, s in tool_options if s.value is None), None)
     for t, st in states.items():
         if st.state == "on":
-            states[t] = TypeState("on", attach_where)
+            # whether the agent loads at all hangs on a value doctor cannot see (a secret, a template)
+            states[t] = TypeState("unknown", hidden) if not loaded and unknown else TypeState("on", attach_where)
 
     def where_of(key):
         return values[key][1] if key in values else None
