@@ -23,7 +23,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "doctor"
 
 
 def tree_of(files: dict[str, str]) -> Tree:
-    return Tree(Path("/project"), {p: SourceFile(p, len(t.encode()), t.encode()) for p, t in files.items()})
+    tree = Tree(Path("/project"), {p: SourceFile(p, len(t.encode()), t.encode()) for p, t in files.items()})
+    tree.rules = catalogdata.load().rules
+    return tree
 
 
 @pytest.fixture(scope="module")
@@ -286,7 +288,7 @@ def test_broken_dockerfile_is_none_not_a_traceback():
 @pytest.mark.parametrize("path,scope", [("docs/setup.md", "docs"), ("examples/demo.py", "example"),
                                         ("app/main.py", "app"), ("README.md", "docs"), ("tests/x/y.rb", "test")])
 def test_scopes(path, scope):
-    assert common.scope_of(path) == scope
+    assert common.scope_of(path, tree_of({})) == scope
 
 
 def test_sdk_modules_import_nothing_heavy():
@@ -316,9 +318,10 @@ def test_cli_gate_on_an_sdk_fixture():
 
 
 def test_a_java_package_named_example_is_app_code():
-    assert common.scope_of("src/main/java/org/example/rideshare/Main.java") == "app"
-    assert common.scope_of("svc/src/main/kotlin/com/example/App.kt") == "app"
-    assert common.scope_of("examples/svc/src/main/java/org/acme/Main.java") == "example"
+    tree = tree_of({})
+    assert common.scope_of("src/main/java/org/example/rideshare/Main.java", tree) == "app"
+    assert common.scope_of("svc/src/main/kotlin/com/example/App.kt", tree) == "app"
+    assert common.scope_of("examples/svc/src/main/java/org/acme/Main.java", tree) == "example"
 
 
 def test_a_dotnet_project_is_deployed_from_the_folder_whose_dockerfile_copies_it():

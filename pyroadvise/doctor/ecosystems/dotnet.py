@@ -38,7 +38,7 @@ def detect(tree: Tree) -> list[Service]:
         taken.add(f.directory)
         name = posixpath.splitext(f.name)[0]
         home = image_home(tree, f)
-        service = Service(name, home, LANGUAGE, scope=common.scope_of(home + "/x"))
+        service = Service(name, home, LANGUAGE, scope=common.scope_of(home + "/x", tree))
         service.facts["project"] = f.path
         service.facts["frameworks"] = project["frameworks"]
         for package, ver, line in project["packages"]:

@@ -50,7 +50,7 @@ def detect(tree: Tree) -> list[Service]:
             found[base].methods.append(MethodUse("sdk", PACKAGE, hit[0], Where(f.path, hit[1])))
     # A Dockerfile that fetches the agent jar makes a Java service even without a build file next to it.
     for f in tree.files.values():
-        if not _is_dockerfile(f.name) or common.scope_of(f.path) != "app":
+        if not _is_dockerfile(f.name) or common.scope_of(f.path, tree) != "app":
             continue
         parsed = common.dockerfile(f)
         if parsed is None or parsed.final is None:
@@ -72,7 +72,7 @@ def detect(tree: Tree) -> list[Service]:
 def _service(found: dict, tree: Tree, directory: str, declared: str | None) -> Service:
     if directory not in found:
         found[directory] = Service(common.service_name(directory, tree, declared), directory, LANGUAGE,
-                                   scope=common.scope_of(directory + "/x"))
+                                   scope=common.scope_of(directory + "/x", tree))
     elif declared and found[directory].name == common.service_name(directory, tree):
         found[directory].name = declared
     return found[directory]

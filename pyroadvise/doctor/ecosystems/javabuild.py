@@ -146,7 +146,7 @@ def agent_jar_in_image(parsed: common.Dockerfile) -> dict | None:
 
 def code_files(service: Service, tree: Tree, dirs: set[str]):
     for f in common.own_files(service, tree, dirs, (".java", ".kt")):
-        if common.scope_of(f.path) != "app":
+        if common.scope_of(f.path, tree) != "app":
             continue
         yield f
 

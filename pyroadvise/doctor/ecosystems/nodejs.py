@@ -31,7 +31,7 @@ def detect(tree: Tree) -> list[Service]:
             continue
         declared = doc.get("name") if isinstance(doc.get("name"), str) else None
         service = Service(common.service_name(f.directory, tree, declared), f.directory, LANGUAGE,
-                          scope=common.scope_of(f.directory + "/x"))
+                          scope=common.scope_of(f.directory + "/x", tree))
         for group in ("dependencies", "devDependencies", "optionalDependencies"):
             deps = doc.get(group)
             if isinstance(deps, dict) and isinstance(deps.get(PACKAGE), str):
@@ -157,7 +157,7 @@ def _requires_sdk(node) -> bool:
 def _scan(service: Service, tree: Tree, dirs: set[str]) -> _Use:
     use = _Use()
     for f in common.own_files(service, tree, dirs, _SUFFIXES):
-        if common.scope_of(f.path) != "app" or b"pyroscope" not in f.data.lower():
+        if common.scope_of(f.path, tree) != "app" or b"pyroscope" not in f.data.lower():
             continue
         lang = "tsx" if f.path.endswith(".tsx") else "typescript" if f.path.endswith((".ts", ".mts", ".cts")) \
             else "javascript"

@@ -41,7 +41,7 @@ def detect(tree: Tree) -> list[Service]:
     def service(directory: str, declared: str | None = None) -> Service:
         if directory not in by_dir:
             by_dir[directory] = Service(common.service_name(directory, tree, declared), directory, LANGUAGE,
-                                        scope=common.scope_of(directory + "/x"))
+                                        scope=common.scope_of(directory + "/x", tree))
         elif declared:
             by_dir[directory].name = declared
         return by_dir[directory]
@@ -72,7 +72,7 @@ def detect(tree: Tree) -> list[Service]:
     for f in sorted(tree.files.values(), key=lambda x: x.path):
         if not (f.name.startswith("requirements") and f.name.endswith(".txt")):
             continue
-        if common.scope_of(f.path) != "app" and f.directory not in by_dir:
+        if common.scope_of(f.path, tree) != "app" and f.directory not in by_dir:
             continue
         s = service(f.directory)
         if s.methods:
@@ -276,7 +276,7 @@ def analyse(service: Service, tree: Tree, ctx):
     if not service.methods or service.scope != "app":
         return {k: TypeState("off", None) for k in states}, findings
     dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
-    files = [f for f in common.own_files(service, tree, dirs, (".py",)) if common.scope_of(f.path) == "app"]
+    files = [f for f in common.own_files(service, tree, dirs, (".py",)) if common.scope_of(f.path, tree) == "app"]
     configures, strings = _scan(files)
     method = service.methods[0]
     if service.facts.get("dev_group"):

@@ -22,7 +22,7 @@ def detect(tree: Tree) -> list[Service]:
     services = []
     for f in tree.named("Gemfile", "gems.rb"):
         service = Service(common.service_name(f.directory, tree), f.directory, LANGUAGE,
-                          scope=common.scope_of(f.directory + "/x"))
+                          scope=common.scope_of(f.directory + "/x", tree))
         hit = gemfile_gem(f.data)
         if hit is not None:
             spec, line = hit
@@ -122,7 +122,7 @@ def analyse(service: Service, tree: Tree, ctx):
     strings: set[str] = set()
     blocks = []
     for f in common.own_files(service, tree, dirs, (".rb", ".ru", ".rake")):
-        if common.scope_of(f.path) != "app" or f.name in ("Gemfile", "gems.rb"):
+        if common.scope_of(f.path, tree) != "app" or f.name in ("Gemfile", "gems.rb"):
             continue
         root = common.parse("ruby", f.data)
         if root is None:

@@ -85,7 +85,7 @@ def detect(tree: Tree) -> list[Service]:
         workspace = _workspace_deps(directory, manifests)
         name = package.get("name") if isinstance(package.get("name"), str) else None
         service = Service(common.service_name(directory, tree, name), directory, LANGUAGE,
-                          scope=common.scope_of(directory + "/x"))
+                          scope=common.scope_of(directory + "/x", tree))
         dep = _dep(doc, CRATE, workspace)
         if dep is not None:
             locked = _locked(tree, directory, CRATE)
@@ -159,7 +159,7 @@ def analyse(service: Service, tree: Tree, ctx):
     started = False
     strings: set[str] = set()
     for f in common.own_files(service, tree, dirs, (".rs",)):
-        if common.scope_of(f.path) != "app":
+        if common.scope_of(f.path, tree) != "app":
             continue
         root = common.parse("rust", f.data)
         if root is None:

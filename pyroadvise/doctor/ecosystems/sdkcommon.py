@@ -17,19 +17,11 @@ from .sdksyntax import (COMMENT_TYPES, Call, arg_nodes, calls, line, nodes, pars
 
 # ------------------------------------------------------------------ scopes
 
-_SCOPE_DIRS = {
-    "docs": {"docs", "doc", "documentation", "site", "website"},
-    "example": {"examples", "example", "samples", "sample", "demo", "demos", "playground"},
-    "test": {"test", "tests", "testdata", "fixtures", "__tests__", "spec", "e2e", "integration-tests"},
-}
-_DOC_SUFFIXES = (".md", ".mdx", ".rst", ".adoc")
-
-
 _JVM_SOURCE_ROOTS = ("src/main/java/", "src/main/kotlin/", "src/main/scala/", "src/main/groovy/")
 
 
-def scope_of(path: str, ctx: Any = None) -> str:
-    """The scope of a file: "app", "docs", "example" or "test" (the core's rules when there are any).
+def scope_of(path: str, tree: Tree) -> str:
+    """The scope of a file: "app", "docs", "example" or "test", by the walk's rules (catalog/doctor/files.yaml).
 
     Below a JVM source root only the part before it counts: a package named org.example is app code.
     """
@@ -38,21 +30,7 @@ def scope_of(path: str, ctx: Any = None) -> str:
         if index == 0 or (index > 0 and path[index - 1] == "/"):
             path = path[:index + len(root)] + "Main.java"
             break
-    rules = None
-    if ctx is not None and getattr(ctx, "doctor", None) is not None:
-        try:
-            rules = ctx.doctor.rules
-        except Exception:  # the core's rules are optional here: fall back to the built-in table
-            rules = None
-    if rules is not None and hasattr(rules, "scope_of"):
-        return rules.scope_of(path)
-    parts = path.split("/")
-    for scope, names in _SCOPE_DIRS.items():
-        if any(part in names for part in parts[:-1]):
-            return scope
-    if path.endswith(_DOC_SUFFIXES):
-        return "docs"
-    return "app"
+    return tree.scope_of(path) if hasattr(tree, "scope_of") else "app"
 
 
 def nearest_service_dir(path: str, dirs: set[str]) -> str | None:
@@ -212,7 +190,7 @@ def dockerfiles_of(service: Service, tree: Tree, service_dirs: set[str]) -> list
     for f in tree.under(service.path):
         if not is_dockerfile(f.name):
             continue
-        if scope_of(f.path) != "app":
+        if scope_of(f.path, tree) != "app":
             continue
         if nearest_service_dir(f.path, service_dirs) != service.path:
             continue
