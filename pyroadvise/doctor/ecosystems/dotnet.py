@@ -282,9 +282,8 @@ def analyse(service: Service, tree: Tree, ctx):
             if f.path != native["dockerfile"]:
                 continue
             base = parsed.final.base
-            musl = "alpine" in base.lower()
-            known = musl or any(k in base.lower() for k in ("mcr.microsoft.com/dotnet", "debian", "ubuntu",
-                                                               "bookworm", "bullseye", "jammy", "noble"))
+            musl = any(k in base.lower() for k in keys.get("musl_images", ()))
+            known = musl or any(k in base.lower() for k in keys.get("glibc_images", ()))
             libc = "musl" if musl else "glibc"
             if known and libc != native["build"]:
                 findings.append(Finding("PD304", name, Where(f.path, parsed.final.base_line),

@@ -294,7 +294,7 @@ def analyse(service: Service, tree: Tree, ctx):
 
     # ---- live objects on JDK 8
     if live is not None and (live[0] or "").lower() == "true":
-        jdk = _jdk(service, tree, dirs)
+        jdk = _jdk(service, tree, dirs, tuple(keys.get("jdk_images", ())))
         if jdk is not None:
             findings.append(Finding("PD206", name, live[1], values={"service": name, "jdk": jdk}))
 
@@ -374,13 +374,12 @@ def _agent_version(service: Service):
 _JDK8 = re.compile(r"(?:^|[:/-])(?:8|1\.8)(?:u\d+)?(?:[-.]|$)")
 
 
-def _jdk(service: Service, tree: Tree, dirs: set[str]) -> str | None:
+def _jdk(service: Service, tree: Tree, dirs: set[str], images: tuple[str, ...]) -> str | None:
     """A description of a JDK 8 runtime for this service (final image or compiler release), else None."""
     for f, parsed in common.dockerfiles_of(service, tree, dirs):
         base = parsed.final.base
         tag = base.rsplit(":", 1)[1] if ":" in base.rsplit("/", 1)[-1] else ""
-        if tag and _JDK8.search(":" + tag) and any(k in base for k in ("jdk", "jre", "temurin", "corretto", "java",
-                                                                        "zulu", "liberica", "semeru")):
+        if tag and _JDK8.search(":" + tag) and any(k in base for k in images):
             return base
     release = service.facts.get("java_release")
     if release in ("8", "1.8"):

@@ -154,7 +154,7 @@ def _requires_sdk(node) -> bool:
     return common.string_value(args[0]) == PACKAGE
 
 
-def _scan(service: Service, tree: Tree, dirs: set[str]) -> _Use:
+def _scan(service: Service, tree: Tree, dirs: set[str], keys: dict) -> _Use:
     use = _Use()
     for f in common.own_files(service, tree, dirs, _SUFFIXES):
         if common.scope_of(f.path, tree) != "app" or b"pyroscope" not in f.data.lower():
@@ -180,9 +180,9 @@ def _scan(service: Service, tree: Tree, dirs: set[str]) -> _Use:
             if call.name == "init":
                 args = common.arg_nodes(call.args)
                 use.inits.append((f.path, call.line, args[0] if args else None))
-            elif call.name in ("start", "startWallProfiling", "startCpuProfiling", "startHeapProfiling"):
+            elif call.name in (keys.get("starts") or {}):
                 use.starts.append((call.name, f.path, call.line))
-            elif call.name in ("expressMiddleware", "fastifyMiddleware"):
+            elif call.name in (keys.get("pull") or ()):
                 use.pull.append((call.name, f.path, call.line))
     return use
 
@@ -211,7 +211,7 @@ def analyse(service: Service, tree: Tree, ctx):
     if not service.methods or service.scope != "app":
         return states, findings
     dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
-    use = _scan(service, tree, dirs)
+    use = _scan(service, tree, dirs, keys)
     if service.facts.get("dev_only"):
         findings.append(Finding("PD406", name, service.methods[0].where,
                                 values={"service": name, "manifest": service.methods[0].where.file}))

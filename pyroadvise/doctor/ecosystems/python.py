@@ -16,7 +16,6 @@ from . import sdkcommon as common
 
 LANGUAGE = "python"
 PACKAGE = "pyroscope-io"
-_DEV_GROUPS = {"dev", "test", "tests", "lint", "docs", "develop", "development"}
 _REQ = re.compile(r"^\s*(pyroscope[-_.]io)\s*(\[[^\]]*\])?\s*([^;#]*)", re.I)
 
 
@@ -90,8 +89,8 @@ def detect(tree: Tree) -> list[Service]:
             s.facts["spec"] = spec
             s.facts["manifest"] = f.path
             stem = f.name[len("requirements"):-len(".txt")].strip("-_.")
-            if stem in _DEV_GROUPS:
-                s.facts["dev_group"] = stem
+            if stem:
+                s.facts["requirements_stem"] = stem
             break
     return [by_dir[k] for k in sorted(by_dir)]
 
@@ -183,7 +182,7 @@ def _parents(module: ast.AST) -> dict:
     return parents
 
 
-def _silent(handler: ast.ExceptHandler) -> bool:
+def _silent(handler: ast.ExceptHandler, reporting: tuple[str, ...]) -> bool:
     """A handler that catches TypeError (or wider) and neither re-raises nor reports."""
     caught = handler.type
     names = []
@@ -201,13 +200,12 @@ def _silent(handler: ast.ExceptHandler) -> bool:
         if isinstance(node, ast.Call):
             fn = node.func
             called = getattr(fn, "attr", None) or getattr(fn, "id", "") or ""
-            if any(word in called.lower() for word in ("log", "warn", "print", "exception", "error", "capture",
-                                                        "report")):
+            if any(word in called.lower() for word in reporting):
                 return False
     return True
 
 
-def _scan(files) -> tuple[list[_Configure], set[str]]:
+def _scan(files, reporting: tuple[str, ...] = ()) -> tuple[list[_Configure], set[str]]:
     found: list[_Configure] = []
     strings: set[str] = set()
     for f in files:
@@ -244,7 +242,7 @@ def _scan(files) -> tuple[list[_Configure], set[str]]:
                     at_import = False
                 if isinstance(parent, ast.Try) and handler is None and child in parent.body:
                     for h in parent.handlers:
-                        if _silent(h):
+                        if _silent(h, reporting):
                             handler = h
                             break
                 child, parent = parent, parents.get(parent)
@@ -277,11 +275,14 @@ def analyse(service: Service, tree: Tree, ctx):
         return {k: TypeState("off", None) for k in states}, findings
     dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
     files = [f for f in common.own_files(service, tree, dirs, (".py",)) if common.scope_of(f.path, tree) == "app"]
-    configures, strings = _scan(files)
+    configures, strings = _scan(files, tuple(keys.get("reporting_calls", ())))
     method = service.methods[0]
-    if service.facts.get("dev_group"):
+    group = service.facts.get("dev_group") or (
+        service.facts.get("requirements_stem") if service.facts.get("requirements_stem") in keys.get(
+            "dev_requirements", ()) else None)
+    if group:
         findings.append(Finding("PD504", name, method.where, values={
-            "service": name, "group": service.facts["dev_group"], "manifest": service.facts.get("manifest", "")}))
+            "service": name, "group": group, "manifest": service.facts.get("manifest", "")}))
     if not configures:
         findings.append(Finding("PD506", name, method.where,
                                 values={"service": name, "manifest": service.facts.get("manifest", "")}))

@@ -84,7 +84,7 @@ def _configure_blocks(root):
     return out
 
 
-def _puma(service: Service, tree: Tree, dirs: set[str]):
+def _puma(service: Service, tree: Tree, dirs: set[str], hooks: tuple[str, ...]):
     for f in common.own_files(service, tree, dirs, ("puma.rb",)):
         root = common.parse("ruby", f.data)
         workers, preload, hook_configures = None, False, False
@@ -96,7 +96,7 @@ def _puma(service: Service, tree: Tree, dirs: set[str]):
                             workers = workers or (common.text(node), call.line)
             elif call.name == "preload_app!":
                 preload = True
-            elif call.name in ("on_worker_boot", "before_worker_boot") and b"Pyroscope" in common.text(
+            elif call.name in hooks and b"Pyroscope" in common.text(
                     call.node).encode():
                 hook_configures = True
         if root is not None:
@@ -144,7 +144,7 @@ def analyse(service: Service, tree: Tree, ctx):
             if ver is not None and attributes and (entry is None or not common.has_key(entry, ver)):
                 findings.append(Finding("PD603", name, Where(file, attr_line),
                                         values={"service": name, "version": str(ver), "attribute": attr}))
-    puma = _puma(service, tree, dirs)
+    puma = _puma(service, tree, dirs, tuple(keys.get("worker_hooks", ())))
     if puma is not None:
         findings.append(Finding("PD601", name, puma[1], values={"service": name, "workers": puma[0]}))
     for key, setting in common.app_settings(service, "PYROSCOPE_").items():
