@@ -389,3 +389,16 @@ def test_agent_attached_through_a_secret_is_unknown_not_missing(tmp_path):
     report = diagnose(tmp_path)
     assert "PD201" not in [f["check"] for f in report["findings"]]
     assert report["services"][0]["types"]["cpu"] == {"state": "unknown", "file": "deploy.yaml", "line": 10}
+
+
+@pytest.mark.parametrize("module", [java, dotnet, nodejs, python, ruby, rust], ids=lambda m: m.LANGUAGE)
+def test_every_sdk_key_the_code_reads_is_in_the_catalog(keys, module):
+    """A key renamed or dropped in sdk-keys-sdk.yaml would silently switch a check off: pin them."""
+    import re
+
+    sections = {"java": "java-agent", "dotnet": "dotnet-profiler", "nodejs": "nodejs-options",
+                "python": "python-configure", "ruby": "ruby-config", "rust": "rust-crate"}
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    read = set(re.findall(r'keys\.get\("([a-z_]+)"', source))
+    assert read, module.__name__
+    assert read <= set(keys[sections[module.LANGUAGE]]), read - set(keys[sections[module.LANGUAGE]])
