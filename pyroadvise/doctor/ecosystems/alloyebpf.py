@@ -99,13 +99,40 @@ def detect(tree: Tree, ctx: Context) -> list[Service]:
         service.methods.append(MethodUse("ebpf", "pyroscope.ebpf", None, Where(config.file, block.line)))
         service.facts["ebpf"] = (config, block)
         services.append(service)
-    return services
+    return services + _helm_ebpf(ctx)
+
+
+def _helm_ebpf(ctx: Context) -> list[Service]:
+    """eBPF switched on in Helm values of the k8s-monitoring chart (``profiling.ebpf.enabled: true``, at the
+    top or under the chart's key when it is a dependency). The chart writes the Alloy config itself."""
+    keys = ctx.doctor.keys["helm"]
+    out = []
+    for path, doc in ctx.layers.helm_values:
+        candidates = [doc] + [v for v in doc.values() if isinstance(v, dict)]
+        for values in candidates:
+            profiling = values.get(keys["profiling_key"])
+            if not isinstance(profiling, dict) or str(profiling.get("enabled", "")).lower() != "true":
+                continue
+            ebpf = profiling.get(keys["ebpf_key"])
+            if not isinstance(ebpf, dict) or str(ebpf.get("enabled", "")).lower() != "true":
+                continue
+            directory = path.rsplit("/", 1)[0] if "/" in path else "."
+            service = Service(name=keys["service_name"], path=directory, language=LANGUAGE,
+                              scope=ctx.tree.scope_of(path))
+            service.methods.append(MethodUse("ebpf", keys["package"], None, Where(path, profiling.line_of(
+                keys["ebpf_key"]))))
+            service.facts["helm_ebpf"] = (path, profiling.line_of(keys["ebpf_key"]))
+            out.append(service)
+    return out
 
 
 def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeState], list[Finding]]:
-    config, block = service.facts["ebpf"]
     keys = ctx.doctor.keys["ebpf"]
     states = {t: TypeState("off", None) for t in keys["types"]}
+    if "helm_ebpf" in service.facts:
+        states[keys["always_on"]] = TypeState("on", Where(*service.facts["helm_ebpf"]))
+        return states, []
+    config, block = service.facts["ebpf"]
     states[keys["always_on"]] = TypeState("on", Where(config.file, block.line))
     threshold = block.attributes.get(keys["off_cpu_setting"])
     if threshold is not None and isinstance(threshold.value, (int, float)) and threshold.value > 0:
