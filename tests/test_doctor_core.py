@@ -507,3 +507,25 @@ def test_doctor_loads_only_the_grammars_it_needs():
     modules = imported_modules("doctor", str(DOCTOR / "go-push-no-rates"), "--format", "json")
     assert {"tree_sitter", "tree_sitter_go", "dockerfile_parse"} <= modules
     assert not modules & {"tree_sitter_java", "tree_sitter_rust", "rich"}
+
+
+def test_scrape_of_a_non_go_service_with_go_defaults(tmp_path, data):
+    """PD803 on a service of another language (here made by hand: the Node reader lives in the SDK
+    modules); the scrape that turns goroutine, mutex and block off stays quiet."""
+    from pyroadvise.doctor.ecosystems import alloyebpf
+    from pyroadvise.doctor.model import Context, Service
+
+    write(tmp_path, {"alloy/config.alloy":
+                     'pyroscope.scrape "web" {\n  targets = [{"__address__" = "web:3000"}]\n'
+                     '  forward_to = [pyroscope.write.out.receiver]\n}\n'
+                     'pyroscope.scrape "quiet" {\n  targets = [{"__address__" = "web:3000"}]\n'
+                     '  forward_to = [pyroscope.write.out.receiver]\n  profiling_config {\n'
+                     '    profile.goroutine { enabled = false }\n    profile.mutex { enabled = false }\n'
+                     '    profile.block { enabled = false }\n  }\n}\n'
+                     'pyroscope.write "out" {\n  endpoint { url = "http://pyroscope:4040" }\n}\n'})
+    tree = walk(tmp_path, data.rules)
+    ctx = Context(tree=tree, doctor=data, layers=read_layers(tree, data.rules))
+    ctx.services = [Service("web", "web", "nodejs")]
+    found = [(f.check, f.service, f.where.file, f.where.line, f.values["component"]) for f in
+             alloyebpf.project_findings(ctx)]
+    assert found == [("PD803", "web", "alloy/config.alloy", 1, "pyroscope.scrape.web")]
