@@ -77,7 +77,8 @@ def scrapes_for(service: Service, ctx: Context) -> list[Scrape]:
     """The scrapes whose static targets name the service (its name, or a compose/Kubernetes workload of
     it). A scrape fed by discovery is given to a Go service that serves pprof only when it is the one."""
     names = _names(service)
-    out = [s for s in scrapes(ctx) if names & set(s.hosts)]
+    # a Kubernetes service name may be written in full: queue.default.svc(.cluster.local)
+    out = [s for s in scrapes(ctx) if names & (set(s.hosts) | {h.split(".")[0] for h in s.hosts})]
     if not out:
         pull_services = [s for s in ctx.services if s.language == "go" and s.scope == "app"]
         if len(pull_services) == 1 and pull_services[0] is service:
@@ -201,7 +202,7 @@ def project_findings(ctx: Context) -> list[Finding]:
             by_name.setdefault(name, service)
     for scrape in scrapes(ctx):
         for host in scrape.hosts:
-            target = by_name.get(host)
+            target = by_name.get(host) or by_name.get(host.split(".")[0])
             if target is None or target.language in ("go", "ebpf"):
                 continue
             left_on = [name for name in keys["go_only_profiles"] if scrape.enabled.get(name, (False,))[0]]

@@ -131,6 +131,13 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
         elif code.servers and not code.default_mux_served:
             handler, server_where = code.servers[0]
             findings.append(Finding("PD106", service.name, server_where, values={"handler": handler}))
+        for address, listen_where in code.listens:
+            host = address.rsplit(":", 1)[0].strip("[]").lower()
+            remote = [h for h in scrape.hosts if h.lower() not in keys["loopback_listen_hosts"]]
+            if host in keys["loopback_listen_hosts"] and (remote or scrape.discovered):
+                findings.append(Finding("PD110", service.name, listen_where, values={
+                    "addr": address, "component": component, "target": ", ".join(scrape.hosts) or "discovered targets",
+                    "port": address.rsplit(":", 1)[-1]}))
         profiles = ctx.doctor.keys["alloy"]["scrape_profiles"]
         for name, (enabled, line) in scrape.enabled.items():
             if not enabled:
