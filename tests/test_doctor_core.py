@@ -331,7 +331,7 @@ def test_json_envelope_exact(tmp_path):
     report = run("doctor", str(root), "--format", "json").json()
     types = {t: {"state": "on", "file": "main.go", "line": 6} for t in
              ("cpu", "alloc_objects", "alloc_space", "inuse_objects", "inuse_space")}
-    types.update({t: {"state": "off", "file": None, "line": None} for t in
+    types.update({t: {"state": "off", "file": "main.go", "line": 6} for t in
                   ("goroutines", "mutex_count", "mutex_duration", "block_count", "block_duration", "goroutine_leak")})
     assert report == {
         "doctor_schema": 1,

@@ -90,6 +90,9 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
         else:
             for t in on:
                 states[t] = TypeState("on", decided)
+            for t in types:  # not in the list (or not a default): decided here too
+                if states[t].state == "off" and states[t].where is None:
+                    states[t] = TypeState("off", decided)
             if "ProfileTypes" in site.fields:
                 missing, add = [], []
                 if keys["cpu_type"] not in on:
@@ -141,6 +144,9 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
         profiles = ctx.doctor.keys["alloy"]["scrape_profiles"]
         for name, (enabled, line) in scrape.enabled.items():
             if not enabled:
+                for t in profiles[name]["types"]:
+                    if states[t].state == "off" and states[t].where is None:
+                        states[t] = TypeState("off", Where(scrape.config.file, line))
                 continue
             for t in profiles[name]["types"]:
                 if states[t].state in ("off", "unknown"):
