@@ -299,8 +299,9 @@ def _embedded_alloy(out: Deployment, path: str, doc: Any, scope: str, tree: Tree
                 try:
                     blocks = parse(value, getattr(value, "content_line", 1))
                 except AlloyError as error:
-                    tree.skip(path, f"embedded Alloy config {key!r} not readable ({error})")
-                    continue
+                    if str(key).endswith((".alloy", ".river")):  # named as Alloy: say why it was not used
+                        tree.skip(path, f"embedded Alloy config {key!r} not readable ({error})")
+                    continue  # otherwise it was a guess (text that looks like Alloy); nothing to report
                 out.alloy.append(AlloyConfig(path, blocks, scope, configmap or None,
                                              group=f"{path}#{configmap or key}"))
             else:
