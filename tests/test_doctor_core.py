@@ -529,3 +529,37 @@ def test_scrape_of_a_non_go_service_with_go_defaults(tmp_path, data):
     found = [(f.check, f.service, f.where.file, f.where.line, f.values["component"]) for f in
              alloyebpf.project_findings(ctx)]
     assert found == [("PD803", "web", "alloy/config.alloy", 1, "pyroscope.scrape.web")]
+
+
+WRONG_SHAPES = {
+    "compose.yaml": ["services: just-text\n", "services:\n  a: 5\n  b: [1, 2]\n",
+                     "services:\n  a:\n    environment: 7\n    env_file: {path: 3}\n    build: {context: [x]}\n"
+                     "    volumes: [{source: 1}, 2]\n    command: {a: b}\n    labels: [x]\n",
+                     "- a\n- b\n", "~\n", "services:\n  a:\n    environment: [1, {x: y}, 'K=${UNSET:?boom}']\n"],
+    "k8s.yaml": ["kind: Deployment\nspec: 5\n", "kind: Deployment\nspec:\n  template:\n    spec:\n      containers: 3\n",
+                 "kind: Pod\nspec:\n  containers:\n    - env: [{name: A, valueFrom: 5}, {value: x}, 7]\n"
+                 "      envFrom: [3, {configMapRef: {}}]\n      command: 5\n      securityContext: [x]\n",
+                 "kind: List\nitems: [1, {kind: ConfigMap, data: [x]}]\n", "kind: ConfigMap\ndata:\n  config.alloy: 5\n"],
+    "Dockerfile": ["FROM\n", "FROM a AS\nENV\nENV =x\nENTRYPOINT [1, 2]\nCMD [\"a\"\n", "\x00FROM x\n",
+                   "ARG A\nFROM ${A}\nENV X=${A:?}\n"],
+    "go.mod": ["require (\n", "module\nrequire x\n", "\ufeffmodule \"q\"\nrequire (\n  a\n)\n"],
+    "main.go": ["package main\nimport pyroscope \"github.com/grafana/pyroscope-go\"\nfunc main() { pyroscope.Start(",
+                "package main\nimport \"github.com/grafana/pyroscope-go\"\nfunc main() { pyroscope.Start(c, d)\n"
+                "var c = pyroscope.Config{ProfileTypes: f()}\nruntime.SetBlockProfileRate(\"x\") }\n"],
+    "config.alloy": ['pyroscope.scrape "a" { targets = 5\n forward_to = 7\n profiling_config = 3 }\n',
+                     'pyroscope.ebpf "a" { forward_to = [x.y] off_cpu_threshold = "high" }\n'
+                     'pyroscope.write "w" { endpoint { url = 5 } }\n'],
+    "values.yaml": ["profiling: 5\n", "x:\n  profiling: {enabled: true, ebpf: 3}\n"],
+    ".env": ["=\nexport\nA\n'\n", "\udcff".encode("utf-8", "surrogateescape").decode("utf-8", "replace")],
+    "a.properties": ["\\\n\\", "=\n:\n"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_SHAPES))
+def test_wrong_shapes_never_crash(tmp_path, name):
+    for index, content in enumerate(WRONG_SHAPES[name]):
+        root = write(tmp_path / f"case{index}", {**GO_APP, name: content + "\n# pyroscope\n"})
+        report = diagnose(root)  # no exception, whatever the content
+        assert report["doctor_schema"] == 1
+        result = run("doctor", str(root), "--format", "sarif")
+        assert result.exit_code == 0 and result.stderr == "", (name, index, result)
