@@ -563,3 +563,23 @@ def test_wrong_shapes_never_crash(tmp_path, name):
         assert report["doctor_schema"] == 1
         result = run("doctor", str(root), "--format", "sarif")
         assert result.exit_code == 0 and result.stderr == "", (name, index, result)
+
+
+def test_odd_file_names_are_escaped_everywhere(tmp_path):
+    """A folder name with a newline and a byte that is not UTF-8, a file name with ESC: every format
+    shows them escaped, on one line, and SARIF still validates."""
+    write(tmp_path, {"go.mod": GO_APP["go.mod"]})
+    folder = os.path.join(os.fsencode(tmp_path), b"sub\xff\ndir")
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"ma\x1bin.go"), "wb") as handle:
+        handle.write(GO_APP["main.go"].replace('"http://pyroscope:4040"', '"pyroscope:4040"').encode())
+    table = run("doctor", str(tmp_path))
+    assert table.exit_code == 0
+    assert "  error   PD901  sub\\udcff\\ndir/ma\\x1bin.go:6  (app)" in table.stdout.splitlines()
+    assert "\x1b" not in table.stdout
+    markdown = run("doctor", str(tmp_path), "--format", "markdown").stdout
+    assert "| error | PD901 | sub\\udcff\\ndir/ma\\x1bin.go:6 |" in markdown and "\x1b" not in markdown
+    report = json.loads(run("doctor", str(tmp_path), "--format", "json").stdout)
+    assert report["findings"][0]["file"] == "sub\udcff\ndir/ma\x1bin.go"
+    sarif = json.loads(run("doctor", str(tmp_path), "--format", "sarif").stdout)
+    pytest.importorskip("jsonschema").validate(sarif, json.loads(SCHEMA.read_text(encoding="utf-8")))
