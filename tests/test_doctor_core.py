@@ -331,7 +331,7 @@ def test_json_envelope_exact(tmp_path):
     report = run("doctor", str(root), "--format", "json").json()
     types = {t: {"state": "on", "file": "main.go", "line": 6} for t in
              ("cpu", "alloc_objects", "alloc_space", "inuse_objects", "inuse_space")}
-    types.update({t: {"state": "off", "file": None, "line": None} for t in
+    types.update({t: {"state": "off", "file": "main.go", "line": 6} for t in
                   ("goroutines", "mutex_count", "mutex_duration", "block_count", "block_duration", "goroutine_leak")})
     assert report == {
         "doctor_schema": 1,
@@ -507,3 +507,79 @@ def test_doctor_loads_only_the_grammars_it_needs():
     modules = imported_modules("doctor", str(DOCTOR / "go-push-no-rates"), "--format", "json")
     assert {"tree_sitter", "tree_sitter_go", "dockerfile_parse"} <= modules
     assert not modules & {"tree_sitter_java", "tree_sitter_rust", "rich"}
+
+
+def test_scrape_of_a_non_go_service_with_go_defaults(tmp_path, data):
+    """PD803 on a service of another language (here made by hand: the Node reader lives in the SDK
+    modules); the scrape that turns goroutine, mutex and block off stays quiet."""
+    from pyroadvise.doctor.ecosystems import alloyebpf
+    from pyroadvise.doctor.model import Context, Service
+
+    write(tmp_path, {"alloy/config.alloy":
+                     'pyroscope.scrape "web" {\n  targets = [{"__address__" = "web:3000"}]\n'
+                     '  forward_to = [pyroscope.write.out.receiver]\n}\n'
+                     'pyroscope.scrape "quiet" {\n  targets = [{"__address__" = "web:3000"}]\n'
+                     '  forward_to = [pyroscope.write.out.receiver]\n  profiling_config {\n'
+                     '    profile.goroutine { enabled = false }\n    profile.mutex { enabled = false }\n'
+                     '    profile.block { enabled = false }\n  }\n}\n'
+                     'pyroscope.write "out" {\n  endpoint { url = "http://pyroscope:4040" }\n}\n'})
+    tree = walk(tmp_path, data.rules)
+    ctx = Context(tree=tree, doctor=data, layers=read_layers(tree, data.rules))
+    ctx.services = [Service("web", "web", "nodejs")]
+    found = [(f.check, f.service, f.where.file, f.where.line, f.values["component"]) for f in
+             alloyebpf.project_findings(ctx)]
+    assert found == [("PD803", "web", "alloy/config.alloy", 1, "pyroscope.scrape.web")]
+
+
+WRONG_SHAPES = {
+    "compose.yaml": ["services: just-text\n", "services:\n  a: 5\n  b: [1, 2]\n",
+                     "services:\n  a:\n    environment: 7\n    env_file: {path: 3}\n    build: {context: [x]}\n"
+                     "    volumes: [{source: 1}, 2]\n    command: {a: b}\n    labels: [x]\n",
+                     "- a\n- b\n", "~\n", "services:\n  a:\n    environment: [1, {x: y}, 'K=${UNSET:?boom}']\n"],
+    "k8s.yaml": ["kind: Deployment\nspec: 5\n", "kind: Deployment\nspec:\n  template:\n    spec:\n      containers: 3\n",
+                 "kind: Pod\nspec:\n  containers:\n    - env: [{name: A, valueFrom: 5}, {value: x}, 7]\n"
+                 "      envFrom: [3, {configMapRef: {}}]\n      command: 5\n      securityContext: [x]\n",
+                 "kind: List\nitems: [1, {kind: ConfigMap, data: [x]}]\n", "kind: ConfigMap\ndata:\n  config.alloy: 5\n"],
+    "Dockerfile": ["FROM\n", "FROM a AS\nENV\nENV =x\nENTRYPOINT [1, 2]\nCMD [\"a\"\n", "\x00FROM x\n",
+                   "ARG A\nFROM ${A}\nENV X=${A:?}\n"],
+    "go.mod": ["require (\n", "module\nrequire x\n", "\ufeffmodule \"q\"\nrequire (\n  a\n)\n"],
+    "main.go": ["package main\nimport pyroscope \"github.com/grafana/pyroscope-go\"\nfunc main() { pyroscope.Start(",
+                "package main\nimport \"github.com/grafana/pyroscope-go\"\nfunc main() { pyroscope.Start(c, d)\n"
+                "var c = pyroscope.Config{ProfileTypes: f()}\nruntime.SetBlockProfileRate(\"x\") }\n"],
+    "config.alloy": ['pyroscope.scrape "a" { targets = 5\n forward_to = 7\n profiling_config = 3 }\n',
+                     'pyroscope.ebpf "a" { forward_to = [x.y] off_cpu_threshold = "high" }\n'
+                     'pyroscope.write "w" { endpoint { url = 5 } }\n'],
+    "values.yaml": ["profiling: 5\n", "x:\n  profiling: {enabled: true, ebpf: 3}\n"],
+    ".env": ["=\nexport\nA\n'\n", "\udcff".encode("utf-8", "surrogateescape").decode("utf-8", "replace")],
+    "a.properties": ["\\\n\\", "=\n:\n"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_SHAPES))
+def test_wrong_shapes_never_crash(tmp_path, name):
+    for index, content in enumerate(WRONG_SHAPES[name]):
+        root = write(tmp_path / f"case{index}", {**GO_APP, name: content + "\n# pyroscope\n"})
+        report = diagnose(root)  # no exception, whatever the content
+        assert report["doctor_schema"] == 1
+        result = run("doctor", str(root), "--format", "sarif")
+        assert result.exit_code == 0 and result.stderr == "", (name, index, result)
+
+
+def test_odd_file_names_are_escaped_everywhere(tmp_path):
+    """A folder name with a newline and a byte that is not UTF-8, a file name with ESC: every format
+    shows them escaped, on one line, and SARIF still validates."""
+    write(tmp_path, {"go.mod": GO_APP["go.mod"]})
+    folder = os.path.join(os.fsencode(tmp_path), b"sub\xff\ndir")
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"ma\x1bin.go"), "wb") as handle:
+        handle.write(GO_APP["main.go"].replace('"http://pyroscope:4040"', '"pyroscope:4040"').encode())
+    table = run("doctor", str(tmp_path))
+    assert table.exit_code == 0
+    assert "  error   PD901  sub\\udcff\\ndir/ma\\x1bin.go:6  (app)" in table.stdout.splitlines()
+    assert "\x1b" not in table.stdout
+    markdown = run("doctor", str(tmp_path), "--format", "markdown").stdout
+    assert "| error | PD901 | sub\\udcff\\ndir/ma\\x1bin.go:6 |" in markdown and "\x1b" not in markdown
+    report = json.loads(run("doctor", str(tmp_path), "--format", "json").stdout)
+    assert report["findings"][0]["file"] == "sub\udcff\ndir/ma\x1bin.go"
+    sarif = json.loads(run("doctor", str(tmp_path), "--format", "sarif").stdout)
+    pytest.importorskip("jsonschema").validate(sarif, json.loads(SCHEMA.read_text(encoding="utf-8")))

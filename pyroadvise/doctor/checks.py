@@ -56,18 +56,19 @@ def run(root: Path, *, for_text: str | None = None, config_override=None, doctor
     for name in ECOSYSTEMS:
         module = load(name)
         if module is not None:
-            pairs += [(module, s) for s in module.detect(tree)]
+            pairs += [(module, s) for s in _guarded(tree, ".", name, module.detect, [], tree)]
     for _, service in pairs:
         layers.attach(service, deployment)
     for name in COLLECTORS:
         module = load(name)
         if module is not None:
-            pairs += [(module, s) for s in module.detect(tree, ctx)]
+            pairs += [(module, s) for s in _guarded(tree, ".", name, module.detect, [], tree, ctx)]
     ctx.services = [s for _, s in pairs]
     states: dict[int, dict[str, TypeState]] = {}
     raw: list[Finding] = []
     for module, service in pairs:
-        got_states, found = module.analyse(service, tree, ctx)
+        got_states, found = _guarded(tree, service.path, service.language, module.analyse, ({}, []),
+                                     service, tree, ctx)
         states[id(service)] = dict(got_states)
         raw += found
     from .ecosystems import generic
@@ -89,6 +90,16 @@ def run(root: Path, *, for_text: str | None = None, config_override=None, doctor
 
         report["for"] = forfix.plan(ctx, report)
     return report
+
+
+def _guarded(tree, path: str, what: str, function, fallback, *args):
+    """Run one ecosystem step; a bug in it costs that step (reported under skipped), not the whole run."""
+    try:
+        return function(*args)
+    except Exception as error:  # noqa: BLE001 - never a traceback for the user
+        tree.skip(path, f"doctor's {what} reader failed here ({type(error).__name__}: {str(error)[:80]}); "
+                        "please report it")
+        return fallback
 
 
 def walk_tree(root: Path, data, config):

@@ -25,43 +25,50 @@ def read(tree: Tree, rules) -> Deployment:
 
     out = Deployment()
     for path, source in sorted(tree.files.items()):
-        name = source.name
-        scope = rules.scope_of(path)
-        if name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile") \
-                or name == "Containerfile":
-            image = read_dockerfile(source, tree, scope)
-            if image is not None:
-                out.images.append(image)
-        elif name.endswith((".yaml", ".yml")):
-            if "/templates/" in f"/{path}" and _templated(source):
-                tree.skip(path, "Helm template (not rendered; only values files are read)")
-                continue
-            text = source.text()
-            if text is None:
-                tree.skip(path, "not UTF-8 text")
-                continue
-            try:
-                docs = load_all(text)
-            except YAMLTrouble as error:
-                tree.skip(path, str(error))
-                continue
-            out.yaml[path] = docs
-            if fnmatch(name, "compose*.y*ml") or fnmatch(name, "docker-compose*.y*ml"):
-                _compose(out, source, docs, tree, scope)
-            elif fnmatch(name, "values*.y*ml"):
-                out.helm_values += [(path, doc) for doc in docs if isinstance(doc, YMap)]
-            else:
-                _kubernetes(out, source, docs, scope)
-        elif name == ".env" or name.startswith(".env.") or name.endswith(".env"):
-            out.env_files[path] = read_env_file(source, tree)
-        elif name.endswith(".properties"):
-            out.properties[path] = read_properties(source, tree)
-        elif name.endswith((".alloy", ".river")):
-            _alloy_file(out, source, tree, scope)
+        try:
+            _read_one(out, path, source, tree, rules, fnmatch)
+        except Exception as error:  # noqa: BLE001 - a file of an unexpected shape is skipped, never a crash
+            tree.skip(path, f"could not be read as a deployment file ({type(error).__name__})")
     for path, docs in out.yaml.items():  # Alloy configs embedded in ConfigMaps or Helm values
         for doc in docs:
             _embedded_alloy(out, path, doc, rules.scope_of(path), tree)
     return out
+
+
+def _read_one(out: Deployment, path: str, source: SourceFile, tree: Tree, rules, fnmatch) -> None:
+    name = source.name
+    scope = rules.scope_of(path)
+    if name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile") \
+            or name == "Containerfile":
+        image = read_dockerfile(source, tree, scope)
+        if image is not None:
+            out.images.append(image)
+    elif name.endswith((".yaml", ".yml")):
+        if "/templates/" in f"/{path}" and _templated(source):
+            tree.skip(path, "Helm template (not rendered; only values files are read)")
+            return
+        text = source.text()
+        if text is None:
+            tree.skip(path, "not UTF-8 text")
+            return
+        try:
+            docs = load_all(text)
+        except YAMLTrouble as error:
+            tree.skip(path, str(error))
+            return
+        out.yaml[path] = docs
+        if fnmatch(name, "compose*.y*ml") or fnmatch(name, "docker-compose*.y*ml"):
+            _compose(out, source, docs, tree, scope)
+        elif fnmatch(name, "values*.y*ml"):
+            out.helm_values += [(path, doc) for doc in docs if isinstance(doc, YMap)]
+        else:
+            _kubernetes(out, source, docs, scope)
+    elif name == ".env" or name.startswith(".env.") or name.endswith(".env"):
+        out.env_files[path] = read_env_file(source, tree)
+    elif name.endswith(".properties"):
+        out.properties[path] = read_properties(source, tree)
+    elif name.endswith((".alloy", ".river")):
+        _alloy_file(out, source, tree, scope)
 
 
 def _templated(source: SourceFile) -> bool:
@@ -197,7 +204,7 @@ def _compose(out: Deployment, source: SourceFile, docs: list, tree: Tree, scope:
             if isinstance(build, str):
                 work.build_context = _rel(directory, build)
             elif isinstance(build, dict):
-                context = _rel(directory, build.get("context") or ".")
+                context = _rel(directory, build["context"] if isinstance(build.get("context"), str) else ".")
                 work.build_context = context
                 if isinstance(build.get("dockerfile"), str):
                     work.dockerfile = _rel(context, build["dockerfile"])
@@ -299,8 +306,9 @@ def _embedded_alloy(out: Deployment, path: str, doc: Any, scope: str, tree: Tree
                 try:
                     blocks = parse(value, getattr(value, "content_line", 1))
                 except AlloyError as error:
-                    tree.skip(path, f"embedded Alloy config {key!r} not readable ({error})")
-                    continue
+                    if str(key).endswith((".alloy", ".river")):  # named as Alloy: say why it was not used
+                        tree.skip(path, f"embedded Alloy config {key!r} not readable ({error})")
+                    continue  # otherwise it was a guess (text that looks like Alloy); nothing to report
                 out.alloy.append(AlloyConfig(path, blocks, scope, configmap or None,
                                              group=f"{path}#{configmap or key}"))
             else:

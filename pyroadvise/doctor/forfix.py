@@ -107,8 +107,12 @@ def _additions(ctx: Context, service, missing: list[str], listed: set[str]) -> l
         item_steps = [s for t in report["types"] if t in listed for s in language.types[t].enable
                       if s.method == method_id]
         items = list(dict.fromkeys(line for s in item_steps if s.item for line in s.item.splitlines()))
-        extra = list(dict.fromkeys(line for s in steps for block in s.extra for line in block.splitlines()))
         places = _places(ctx, service, method_id)
+        # Where the extra lines go into the app's own code (Go pull: the rate calls), take them from the
+        # method that writes that code (placements: extra_lines_from).
+        source_method = places.get("extra_lines_from") or method_id
+        extra_steps = [s for t in report["types"] for s in language.types[t].enable if s.method == source_method]
+        extra = list(dict.fromkeys(line for s in extra_steps for block in s.extra for line in block.splitlines()))
         if places.get("none"):  # nothing to add to: the whole snippet
             snippet = (report["snippet"] or "").splitlines()
             out.append({"types": report["types"], "method": method_id, "file": None, "line": None,
@@ -143,13 +147,18 @@ def _places(ctx: Context, service, method_id: str) -> dict:
                 has_list = False
     elif use is not None:
         values.update(file=use.where.file, line=use.where.line, component=_component(ctx, use))
+        code = service.facts.get("go")
+        if service.language == "go" and code is not None and code.pprof is not None and "extra_at_app" in texts:
+            texts["extra"] = texts["extra_at_app"]
+            values.update(app_file=code.pprof.file, app_line=code.pprof.line)
     if values["file"] is None:
         return {"file": None, "line": None, "items": texts["none"], "extra": texts["none"], "none": True}
     fill = {k: v if v is not None else "?" for k, v in values.items()}
     items = texts["items"] if has_list else texts.get("items_no_list", texts["items"])
     item_fill = dict(fill, line=values.get("items_line") or fill["line"])
     return {"file": values["file"], "line": values.get("items_line") or values["line"],
-            "items": items.format(**item_fill), "extra": texts["extra"].format(**fill)}
+            "items": items.format(**item_fill), "extra": texts["extra"].format(**fill),
+            "extra_lines_from": texts.get("extra_lines_from")}
 
 
 def _component(ctx: Context, use) -> str:

@@ -77,7 +77,8 @@ def scrapes_for(service: Service, ctx: Context) -> list[Scrape]:
     """The scrapes whose static targets name the service (its name, or a compose/Kubernetes workload of
     it). A scrape fed by discovery is given to a Go service that serves pprof only when it is the one."""
     names = _names(service)
-    out = [s for s in scrapes(ctx) if names & set(s.hosts)]
+    # a Kubernetes service name may be written in full: queue.default.svc(.cluster.local)
+    out = [s for s in scrapes(ctx) if names & (set(s.hosts) | {h.split(".")[0] for h in s.hosts})]
     if not out:
         pull_services = [s for s in ctx.services if s.language == "go" and s.scope == "app"]
         if len(pull_services) == 1 and pull_services[0] is service:
@@ -99,13 +100,40 @@ def detect(tree: Tree, ctx: Context) -> list[Service]:
         service.methods.append(MethodUse("ebpf", "pyroscope.ebpf", None, Where(config.file, block.line)))
         service.facts["ebpf"] = (config, block)
         services.append(service)
-    return services
+    return services + _helm_ebpf(ctx)
+
+
+def _helm_ebpf(ctx: Context) -> list[Service]:
+    """eBPF switched on in Helm values of the k8s-monitoring chart (``profiling.ebpf.enabled: true``, at the
+    top or under the chart's key when it is a dependency). The chart writes the Alloy config itself."""
+    keys = ctx.doctor.keys["helm"]
+    out = []
+    for path, doc in ctx.layers.helm_values:
+        candidates = [doc] + [v for v in doc.values() if isinstance(v, dict)]
+        for values in candidates:
+            profiling = values.get(keys["profiling_key"])
+            if not isinstance(profiling, dict) or str(profiling.get("enabled", "")).lower() != "true":
+                continue
+            ebpf = profiling.get(keys["ebpf_key"])
+            if not isinstance(ebpf, dict) or str(ebpf.get("enabled", "")).lower() != "true":
+                continue
+            directory = path.rsplit("/", 1)[0] if "/" in path else "."
+            service = Service(name=keys["service_name"], path=directory, language=LANGUAGE,
+                              scope=ctx.tree.scope_of(path))
+            service.methods.append(MethodUse("ebpf", keys["package"], None, Where(path, profiling.line_of(
+                keys["ebpf_key"]))))
+            service.facts["helm_ebpf"] = (path, profiling.line_of(keys["ebpf_key"]))
+            out.append(service)
+    return out
 
 
 def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeState], list[Finding]]:
-    config, block = service.facts["ebpf"]
     keys = ctx.doctor.keys["ebpf"]
     states = {t: TypeState("off", None) for t in keys["types"]}
+    if "helm_ebpf" in service.facts:
+        states[keys["always_on"]] = TypeState("on", Where(*service.facts["helm_ebpf"]))
+        return states, []
+    config, block = service.facts["ebpf"]
     states[keys["always_on"]] = TypeState("on", Where(config.file, block.line))
     threshold = block.attributes.get(keys["off_cpu_setting"])
     if threshold is not None and isinstance(threshold.value, (int, float)) and threshold.value > 0:
@@ -174,7 +202,7 @@ def project_findings(ctx: Context) -> list[Finding]:
             by_name.setdefault(name, service)
     for scrape in scrapes(ctx):
         for host in scrape.hosts:
-            target = by_name.get(host)
+            target = by_name.get(host) or by_name.get(host.split(".")[0])
             if target is None or target.language in ("go", "ebpf"):
                 continue
             left_on = [name for name in keys["go_only_profiles"] if scrape.enabled.get(name, (False,))[0]]

@@ -90,6 +90,9 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
         else:
             for t in on:
                 states[t] = TypeState("on", decided)
+            for t in types:  # not in the list (or not a default): decided here too
+                if states[t].state == "off" and states[t].where is None:
+                    states[t] = TypeState("off", decided)
             if "ProfileTypes" in site.fields:
                 missing, add = [], []
                 if keys["cpu_type"] not in on:
@@ -131,9 +134,19 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
         elif code.servers and not code.default_mux_served:
             handler, server_where = code.servers[0]
             findings.append(Finding("PD106", service.name, server_where, values={"handler": handler}))
+        for address, listen_where in code.listens:
+            host = address.rsplit(":", 1)[0].strip("[]").lower()
+            remote = [h for h in scrape.hosts if h.lower() not in keys["loopback_listen_hosts"]]
+            if host in keys["loopback_listen_hosts"] and (remote or scrape.discovered):
+                findings.append(Finding("PD110", service.name, listen_where, values={
+                    "addr": address, "component": component, "target": ", ".join(scrape.hosts) or "discovered targets",
+                    "port": address.rsplit(":", 1)[-1]}))
         profiles = ctx.doctor.keys["alloy"]["scrape_profiles"]
         for name, (enabled, line) in scrape.enabled.items():
             if not enabled:
+                for t in profiles[name]["types"]:
+                    if states[t].state == "off" and states[t].where is None:
+                        states[t] = TypeState("off", Where(scrape.config.file, line))
                 continue
             for t in profiles[name]["types"]:
                 if states[t].state in ("off", "unknown"):

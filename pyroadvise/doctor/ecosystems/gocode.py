@@ -131,6 +131,7 @@ class Analysis:
     pprof: Where | None = None
     godeltaprof: Where | None = None
     servers: list = field(default_factory=list)  # (handler text, Where) for ListenAndServe with a handler
+    listens: list = field(default_factory=list)  # (address literal, Where) for every ListenAndServe
     default_mux_served: bool = False
 
 
@@ -169,6 +170,9 @@ def analyse_code(files: list[SourceFile], keys: dict, tree: Tree) -> Analysis:
                 target.append((value, Where(source.path, call.line), call.name))
             elif call.receiver in nethttp and call.name in ("ListenAndServe", "ListenAndServeTLS"):
                 handler = call.arg_text(len(call.args) - 1, data) if call.args else None
+                address = call.arg_text(0, data)
+                if address and address[:1] in ('"', "`"):
+                    out.listens.append((address[1:-1], Where(source.path, call.line)))
                 if handler is None or handler == "nil" or handler.endswith("DefaultServeMux"):
                     out.default_mux_served = True
                 else:
