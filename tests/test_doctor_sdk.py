@@ -402,3 +402,17 @@ def test_every_sdk_key_the_code_reads_is_in_the_catalog(keys, module):
     read = set(re.findall(r'keys\.get\("([a-z_]+)"', source))
     assert read, module.__name__
     assert read <= set(keys[sections[module.LANGUAGE]]), read - set(keys[sections[module.LANGUAGE]])
+
+
+def test_node_options_by_release_and_nested_typos(tmp_path):
+    (tmp_path / "package.json").write_text('{"name": "n", "dependencies": {"@pyroscope/nodejs": "0.5.0"}}')
+    (tmp_path / "index.js").write_text(
+        "const P = require('@pyroscope/nodejs');\n"
+        "P.init({ appName: 'n', stripFilenames: 'all', wall: { SamplingDurationMs: 1000, collectCpuTime: true } });\n"
+        "P.start();\n")
+    from pyroadvise.doctor import diagnose
+
+    report = diagnose(tmp_path)
+    found = [(f["check"], f["line"], f["message"].split(":")[1].split(" is not")[0].strip()) for f in report["findings"]]
+    assert found == [("PD404", 2, "stripFilenames"), ("PD404", 2, "wall.SamplingDurationMs")]
+    assert report["services"][0]["types"]["cpu"]["state"] == "on"
