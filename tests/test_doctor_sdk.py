@@ -416,3 +416,14 @@ def test_node_options_by_release_and_nested_typos(tmp_path):
     found = [(f["check"], f["line"], f["message"].split(":")[1].split(" is not")[0].strip()) for f in report["findings"]]
     assert found == [("PD404", 2, "stripFilenames"), ("PD404", 2, "wall.SamplingDurationMs")]
     assert report["services"][0]["types"]["cpu"]["state"] == "on"
+
+
+def test_python_memory_switch_from_a_variable_is_unknown(tmp_path):
+    (tmp_path / "requirements.txt").write_text("pyroscope-io==1.4.0\n")
+    (tmp_path / "app.py").write_text("import os\nimport pyroscope\n"
+                                     "pyroscope.configure(application_name='a', mem_enabled=os.environ.get('MEM') == '1')\n")
+    from pyroadvise.doctor import diagnose
+
+    types = diagnose(tmp_path)["services"][0]["types"]
+    assert types["cpu"] == {"state": "on", "file": "app.py", "line": 3}
+    assert {types[t]["state"] for t in types if t != "cpu"} == {"unknown"}

@@ -304,10 +304,12 @@ def analyse(service: Service, tree: Tree, ctx):
                 continue
             where = Where(conf.file, kw.value.lineno)
             value = kw.value.value if isinstance(kw.value, ast.Constant) else None
-            if kw.arg in by_setting and isinstance(value, bool):
+            if kw.arg in by_setting:
+                # a switch set from a variable or a call is a value doctor cannot see
+                state = ("on" if value else "off") if isinstance(value, bool) else "unknown"
                 for t, _ in by_setting[kw.arg]:
                     if t in states:
-                        states[t] = TypeState("on" if value else "off", where)
+                        states[t] = TypeState(state, where)
             if kw.arg == "server_address" and isinstance(value, str):
                 service.settings.append(Setting("server_address", value, where, "code"))
             entry = kwargs_known.get(kw.arg)
