@@ -583,3 +583,13 @@ def test_odd_file_names_are_escaped_everywhere(tmp_path):
     assert report["findings"][0]["file"] == "sub\udcff\ndir/ma\x1bin.go"
     sarif = json.loads(run("doctor", str(tmp_path), "--format", "sarif").stdout)
     pytest.importorskip("jsonschema").validate(sarif, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_versions():
+    from pyroadvise.doctor import versions
+
+    assert str(versions.parse("v1.2.2")) == "1.2.2" and str(versions.parse("^0.4.8")) == "0.4.8"
+    assert str(versions.parse("~> 0.5.14")) == "0.5.14" and versions.parse("latest") is None
+    assert versions.is_exact("v1.2.2") and not versions.is_exact("^1.2") and not versions.is_exact(">=1, <2")
+    assert versions.below("v1.2.2", "1.3.0") is True and versions.below("v1.3.0", "1.3.0") is False
+    assert versions.at_least("1.10.0", "1.9.9") is True and versions.compare("x", "1.0") is None
