@@ -583,3 +583,27 @@ def test_odd_file_names_are_escaped_everywhere(tmp_path):
     assert report["findings"][0]["file"] == "sub\udcff\ndir/ma\x1bin.go"
     sarif = json.loads(run("doctor", str(tmp_path), "--format", "sarif").stdout)
     pytest.importorskip("jsonschema").validate(sarif, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_versions():
+    from pyroadvise.doctor import versions
+
+    assert str(versions.parse("v1.2.2")) == "1.2.2" and str(versions.parse("^0.4.8")) == "0.4.8"
+    assert str(versions.parse("~> 0.5.14")) == "0.5.14" and versions.parse("latest") is None
+    assert versions.is_exact("v1.2.2") and not versions.is_exact("^1.2") and not versions.is_exact(">=1, <2")
+    assert versions.below("v1.2.2", "1.3.0") is True and versions.below("v1.3.0", "1.3.0") is False
+    assert versions.at_least("1.10.0", "1.9.9") is True and versions.compare("x", "1.0") is None
+
+
+def test_loopback_address_overridden_by_a_later_layer_is_fine(tmp_path):
+    app = {"svc/go.mod": GO_APP["go.mod"],
+           "svc/main.go": GO_APP["main.go"].replace('"http://pyroscope:4040"', 'os.Getenv("PYROSCOPE_SERVER_ADDRESS")')
+                                           .replace('import "github.com/grafana/pyroscope-go"',
+                                                    'import (\n\t"os"\n\n\t"github.com/grafana/pyroscope-go"\n)'),
+           "svc/Dockerfile": "FROM alpine\nENV PYROSCOPE_SERVER_ADDRESS=http://localhost:4040\nCMD [\"/svc\"]\n"}
+    write(tmp_path / "alone", app)
+    assert [(f["check"], f["file"], f["line"]) for f in diagnose(tmp_path / "alone")["findings"]] == [
+        ("PD902", "svc/Dockerfile", 2)]
+    write(tmp_path / "composed", {**app, "compose.yaml": "services:\n  svc:\n    build: ./svc\n    environment:\n"
+                                                        "      PYROSCOPE_SERVER_ADDRESS: http://alloy:4040\n"})
+    assert diagnose(tmp_path / "composed")["findings"] == []

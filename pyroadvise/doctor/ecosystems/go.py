@@ -82,6 +82,7 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
             service.methods.append(MethodUse("sdk", "github.com/grafana/pyroscope-go", None, where))
         on, constants, types_line = _profile_types(site, keys, data)
         decided = Where(site.file.source.path, types_line or site.line)
+        findings += _too_new(service, constants, decided, keys, gomod)
         start_text = f"{_alias(site, keys)}.Start ({where.file}:{where.line})"
         if on is None:
             for t in types:
@@ -185,6 +186,23 @@ def _start_value(ctx: Context, call: str) -> str:
         return next(s.start for s in steps if s.method == "sdk" and s.start)
     except (AttributeError, KeyError, StopIteration):
         return "?"
+
+
+def _too_new(service: Service, constants: list[str], where: Where, keys: dict, gomod: str) -> list[Finding]:
+    """PD111 for constants newer than the pyroscope-go version go.mod requires."""
+    from ..versions import below
+
+    sdk = next((m for m in service.methods if m.method == "sdk" and m.package in keys["sdk_modules"]), None)
+    if sdk is None or not sdk.version:
+        return []
+    out = []
+    for constant in dict.fromkeys(constants):
+        minimum = keys["constant_minimums"].get(constant)
+        if minimum and below(sdk.version, minimum):
+            out.append(Finding("PD111", service.name, where, types=tuple(keys["constants"].get(constant, ())),
+                               values={"constant": constant, "minimum": minimum, "gomod": gomod,
+                                       "version": sdk.version}))
+    return out
 
 
 def _tag_built(tags: list[str], tree: Tree) -> bool:
