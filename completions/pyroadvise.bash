@@ -3,7 +3,7 @@
 
 _pyroadvise_subcommands() {
     case "$1" in
-        "") echo "lang symptom type matrix list setup completion catalog" ;;
+        "") echo "lang symptom type matrix list setup doctor completion catalog" ;;
         "catalog") echo "check" ;;
     esac
 }
@@ -17,6 +17,7 @@ _pyroadvise_options() {
         "matrix") echo "--diff --format -f --pyroscope -p --sources --color --help -h" ;;
         "list") echo "--format -f --pyroscope -p --color --help -h" ;;
         "setup") echo "--method -m --snippet --format -f --pyroscope -p --sources --color --help -h" ;;
+        "doctor") echo "--format -f --fail-on --for --help -h" ;;
         "completion") echo "--help -h" ;;
         "catalog") echo "--help -h" ;;
         "catalog check") echo "--format -f --color --help -h" ;;
@@ -36,7 +37,7 @@ _pyroadvise() {
         w="${COMP_WORDS[i]}"
         if [[ $w == "=" ]]; then skip=1; continue; fi
         if (( skip )); then skip=0; continue; fi
-        case " --color --diff --format --lang --method --pyroscope -f -l -m -p " in *" $w "*) skip=1; continue ;; esac
+        case " --color --diff --fail-on --for --format --lang --method --pyroscope -f -l -m -p " in *" $w "*) skip=1; continue ;; esac
         case "$w" in -*) continue ;; esac
         if (( npos == 0 )) && [[ " $(_pyroadvise_subcommands "$node") " == *" $w "* ]]; then
             node="${node:+$node }$w"
@@ -46,7 +47,7 @@ _pyroadvise() {
     done
     COMPREPLY=()
     if (( COMP_CWORD > 1 )); then
-        case " --color --diff --format --lang --method --pyroscope -f -l -m -p " in
+        case " --color --diff --fail-on --for --format --lang --method --pyroscope -f -l -m -p " in
             *" $prev "*)
                 case "$node|$prev" in
         "lang|--format" | "lang|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
@@ -70,6 +71,9 @@ _pyroadvise() {
         "setup|--format" | "setup|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "setup|--pyroscope" | "setup|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
         "setup|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
+        "doctor|--format" | "doctor|-f") COMPREPLY=($(compgen -W "table json sarif markdown" -- "$cur")) ;;
+        "doctor|--fail-on") COMPREPLY=($(compgen -W "error warning" -- "$cur")) ;;
+        "doctor|--for") COMPREPLY=() ;;
         "catalog check|--format" | "catalog check|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "catalog check|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
                 esac
@@ -92,6 +96,7 @@ _pyroadvise() {
         "list|#0") COMPREPLY=($(compgen -W "languages types symptoms" -- "$cur")) ;;
         "setup|#0") COMPREPLY=($(compgen -W "go java dotnet ruby python rust nodejs ebpf" -- "$cur")) ;;
         "setup|#"*) COMPREPLY=($(compgen -W "cpu alloc_objects alloc_space inuse_objects inuse_space goroutines mutex_count mutex_duration block_count block_duration lock_count lock_duration exceptions wall heap live_objects goroutine_leak off_cpu" -- "$cur")) ;;
+        "doctor|#0") COMPREPLY=() ;;
         "completion|#0") COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
         "catalog check|#0") COMPREPLY=($(compgen -d -- "$cur")) ;;
     esac

@@ -15,7 +15,7 @@ function __pyroadvise_state
             set skip 0
             continue
         end
-        if contains -- $t '--color' '--diff' '--format' '--lang' '--method' '--pyroscope' '-f' '-l' '-m' '-p'
+        if contains -- $t '--color' '--diff' '--fail-on' '--for' '--format' '--lang' '--method' '--pyroscope' '-f' '-l' '-m' '-p'
             set skip 1
             continue
         end
@@ -35,7 +35,7 @@ end
 function __pyroadvise_is_sub
     switch $argv[1]
         case ''
-            contains -- $argv[2] lang symptom type matrix list setup completion catalog
+            contains -- $argv[2] lang symptom type matrix list setup doctor completion catalog
         case 'catalog'
             contains -- $argv[2] check
         case '*'
@@ -63,6 +63,7 @@ complete -c pyroadvise -n '__pyroadvise_at \'\' 0' -a type -d 'One profile type 
 complete -c pyroadvise -n '__pyroadvise_at \'\' 0' -a matrix -d 'The support matrix: which language collects which profile type'
 complete -c pyroadvise -n '__pyroadvise_at \'\' 0' -a list -d 'List the languages, profile types or symptoms the catalog knows'
 complete -c pyroadvise -n '__pyroadvise_at \'\' 0' -a setup -d 'Only what to add to your config to collect the chosen types'
+complete -c pyroadvise -n '__pyroadvise_at \'\' 0' -a doctor -d 'Read a projects files: what is profiled, what will be empty, what t...'
 complete -c pyroadvise -n '__pyroadvise_at \'\' 0' -a completion -d 'Print a shell completion script for bash, zsh or fish'
 complete -c pyroadvise -n '__pyroadvise_at \'\' 0' -a catalog -d 'Work with the catalog itself'
 complete -c pyroadvise -n '__pyroadvise_at \'\' any' -l version -d 'Show the version and the catalogued Pyroscope releases, and exit'
@@ -203,6 +204,10 @@ complete -c pyroadvise -n '__pyroadvise_at \'setup\' +1' -a heap -d 'Heap'
 complete -c pyroadvise -n '__pyroadvise_at \'setup\' +1' -a live_objects -d 'Live Objects'
 complete -c pyroadvise -n '__pyroadvise_at \'setup\' +1' -a goroutine_leak -d 'Goroutine Leak'
 complete -c pyroadvise -n '__pyroadvise_at \'setup\' +1' -a off_cpu -d 'Off-CPU'
+complete -c pyroadvise -n '__pyroadvise_at \'doctor\' any' -l format -s f -x -a 'table json sarif markdown' -d 'table for people, json for scripts, sarif for code scanning, markdo...'
+complete -c pyroadvise -n '__pyroadvise_at \'doctor\' any' -l fail-on -x -a 'error warning' -d 'Exit 1 when a finding at this level or above exists (a CI gate)'
+complete -c pyroadvise -n '__pyroadvise_at \'doctor\' any' -l for -x -d 'A symptom in your words: which types answer it, whether they are on...'
+complete -c pyroadvise -n '__pyroadvise_at \'doctor\' any' -l help -s h -d 'Show this message and exit'
 complete -c pyroadvise -n '__pyroadvise_at \'completion\' any' -l help -s h -d 'Show this message and exit'
 complete -c pyroadvise -n '__pyroadvise_at \'completion\' 0' -a 'bash zsh fish'
 complete -c pyroadvise -n '__pyroadvise_at \'catalog\' 0' -a check -d 'Validate a catalog and print every problem as CODE file:line message'

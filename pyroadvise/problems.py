@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "CAT021": "profile type appears in no version's matrix",
     "CAT022": "profile type ID not of the form name:sample_type:sample_unit:period_type:period_unit",
     "CAT023": "version not of the form MAJOR.MINOR.PATCH",
+    "CAT024": "doctor check raised by the code but missing from catalog/doctor, or defined there and never raised",
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,7 @@ def readme_text(root: Path, current: str) -> str:
         if kind == "generated":
             body = {"codes": codes_table}[name]()
         else:
-            command = name.split()
+            command = shlex.split(name)  # quotes group words, as in a shell
             assert command[0] == "pyroadvise", name
             output = "\n".join(line.rstrip() for line in run_cli(root, command[1:]).rstrip().splitlines())
             body = "```text\n$ " + name + "\n" + output + "\n```\n"

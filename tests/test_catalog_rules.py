@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str]] = {
     "CAT021": ("types.yaml", 47, "- id: goroutines", "type 'goroutines' has no row in any version"),
     "CAT022": ("languages/go.yaml", 36, "- id: cpu:nanoseconds", "'cpu:nanoseconds' is not a valid profile type ID"),
     "CAT023": ("versions/2.0.yaml", 2, 'pyroscope: "2.0"', "'2.0' is not a valid version"),
+    "CAT024": ("doctor/checks-fixture.yaml", 4, "PD998:", "no code raises it"),
 }
 
 FIXTURE_CODES = sorted(p.name for p in CATALOGS.iterdir() if p.is_dir() and p.name != VALID.name)
@@ -77,9 +78,16 @@ def build(tmp_path: Path, *codes: str, name: str = "catalog") -> Path:
 
 
 def problems_of(directory: Path):
-    with pytest.raises(CatalogError) as info:
-        load_catalog(directory)
-    return info.value.problems
+    """The problems `catalog check` reports: the catalog's, else its doctor catalog's."""
+    from pyroadvise.checking import doctor_problems
+
+    try:
+        catalog = load_catalog(directory)
+    except CatalogError as info:
+        return info.problems
+    found = doctor_problems(directory, catalog)
+    assert found, f"{directory} has no problem"
+    return found
 
 
 def squash(text: str) -> str:
