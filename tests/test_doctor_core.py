@@ -16,18 +16,25 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, run
 
+import sarif_schema as _sarif
+
 from pyroadvise.doctor import catalogdata, diagnose
 from pyroadvise.doctor.alloy import AlloyError, Call, Expr, Ref, parse, refs
 from pyroadvise.doctor.layers import read as read_layers, substitute
 from pyroadvise.doctor.walk import walk
 
 DOCTOR = FIXTURES / "doctor"
-SCHEMA = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"
 
 
 @pytest.fixture(scope="module")
 def data():
     return catalogdata.load()
+
+
+@pytest.fixture(scope="session")
+def sarif_schema(tmp_path_factory):
+    """The official SARIF 2.1.0 schema, fetched at test time (see tests/sarif_schema.py)."""
+    return _sarif.load(tmp_path_factory.mktemp("sarif"))
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -332,7 +339,7 @@ def test_json_envelope_exact(tmp_path):
     types = {t: {"state": "on", "file": "main.go", "line": 6} for t in
              ("cpu", "alloc_objects", "alloc_space", "inuse_objects", "inuse_space")}
     types.update({t: {"state": "off", "file": "main.go", "line": 6} for t in
-                  ("goroutines", "mutex_count", "mutex_duration", "block_count", "block_duration", "goroutine_leak")})
+                  ("goroutines", "mutex_count", "mutex_duration", "block_count", "block_duration", "wall", "goroutine_leak")})
     assert report == {
         "doctor_schema": 1,
         "path": str(root),
@@ -341,7 +348,7 @@ def test_json_envelope_exact(tmp_path):
                                    "file": "go.mod", "line": 5}],
                       "types": {k: types[k] for k in ("cpu", "alloc_objects", "alloc_space", "inuse_objects",
                                                        "inuse_space", "goroutines", "mutex_count", "mutex_duration",
-                                                       "block_count", "block_duration", "goroutine_leak")}}],
+                                                       "block_count", "block_duration", "wall", "goroutine_leak")}}],
         "findings": [{"check": "PD901", "slug": "addr-no-scheme", "level": "error", "confidence": "high",
                       "service": "app", "file": "main.go", "line": 6,
                       "title": "Server address without a scheme",
@@ -386,9 +393,9 @@ def test_unknown_config_keys_are_reported(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["go-push-no-rates", "go-pull-alloy", "ebpf-compose", "address-cloud", "k8s-ebpf-helm"])
-def test_sarif_validates_against_the_schema(name):
+def test_sarif_validates_against_the_schema(name, sarif_schema):
     jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = sarif_schema
     result = run("doctor", str(DOCTOR / name), "--format", "sarif")
     assert result.exit_code == 0 and result.stderr == ""
     sarif = json.loads(result.stdout)
@@ -413,7 +420,7 @@ def test_table_view_at_80_columns():
         "  empty-risk  mutex_count, mutex_duration, block_count, block_duration",
         "  on          cpu, alloc_objects, alloc_space, inuse_objects, inuse_space,",
         "              goroutines",
-        "  off         goroutine_leak",
+        "  off         wall, goroutine_leak",
     ]
     assert "Findings" in lines
     assert lines[-1] == "3 errors, 2 warnings, 0 notes in 1 service; 5 files read, 0 skipped."
@@ -565,7 +572,7 @@ def test_wrong_shapes_never_crash(tmp_path, name):
         assert result.exit_code == 0 and result.stderr == "", (name, index, result)
 
 
-def test_odd_file_names_are_escaped_everywhere(tmp_path):
+def test_odd_file_names_are_escaped_everywhere(tmp_path, sarif_schema):
     """A folder name with a newline and a byte that is not UTF-8, a file name with ESC: every format
     shows them escaped, on one line, and SARIF still validates."""
     write(tmp_path, {"go.mod": GO_APP["go.mod"]})
@@ -582,7 +589,7 @@ def test_odd_file_names_are_escaped_everywhere(tmp_path):
     report = json.loads(run("doctor", str(tmp_path), "--format", "json").stdout)
     assert report["findings"][0]["file"] == "sub\udcff\ndir/ma\x1bin.go"
     sarif = json.loads(run("doctor", str(tmp_path), "--format", "sarif").stdout)
-    pytest.importorskip("jsonschema").validate(sarif, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    pytest.importorskip("jsonschema").validate(sarif, sarif_schema)
 
 
 def test_versions():

@@ -57,11 +57,15 @@ def _printable_check(report: dict) -> dict:
         p | {key: inline(p[key]) for key in ("file", "where", "message")} for p in report["problems"]]}
 
 
-def to_json(report: dict) -> str:
-    """The report as JSON, `schema_version` first (the one place it is added)."""
+def to_json(report: dict, *, versioned: bool = True) -> str:
+    """The report as JSON, `schema_version` first (the one place it is added).
+
+    `versioned=False` writes a document whose format belongs to someone else (SARIF), unchanged.
+    """
     import json
 
-    report = {"schema_version": SCHEMA_VERSION} | report
+    if versioned:
+        report = {"schema_version": SCHEMA_VERSION} | report
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
     text = json.dumps(report, indent=2, ensure_ascii=encoding != "utf8") + "\n"
     if encoding == "utf8" and not (text.isascii() and "\x7f" not in text):

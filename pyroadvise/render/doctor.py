@@ -171,7 +171,7 @@ def emit(report: dict, fmt: str) -> None:
         from ..doctor.sarif import to_sarif
         from . import to_json
 
-        sys.stdout.write(to_json(to_sarif(report, __version__)))
+        sys.stdout.write(to_json(to_sarif(report, __version__), versioned=False))  # SARIF allows no extra keys
     elif fmt == "markdown":
         sys.stdout.write(markdown(report))
     else:
