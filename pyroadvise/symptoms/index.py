@@ -1,0 +1,65 @@
+"""The catalog side of matching, built once per catalog: phrases as features, and their weights.
+
+A feature's weight is how well it tells symptoms apart: an IDF over the catalog's own phrases
+(ln((N + 1) / (df + 0.5)), N symptoms, df of them using the feature). "leak" names two symptoms and
+weighs much more than "slow", which a dozen use.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..model import Catalog
+from .text import Words, tokens
+from .vocabulary import Compiled
+
+
+class Entry:
+    __slots__ = ("symptom", "phrases", "features")
+
+    def __init__(self, symptom, phrases):
+        self.symptom = symptom
+        self.phrases = phrases  # [(text, frozenset of features, total weight)]
+        self.features = frozenset().union(*(f for _, f, _ in phrases)) if phrases else frozenset()
+
+
+class Index:
+    def __init__(self, catalog: Catalog):
+        self.compiled = Compiled(catalog)
+        read = self.compiled.read
+        plain = Words(frozenset(), frozenset(), frozenset())
+        raw: dict[str, str] = {}
+        readings = []
+        df: dict[str, int] = {}
+        for symptom in catalog.symptoms.values():
+            texts = [symptom.id.replace("-", " "), symptom.name, *symptom.phrases]
+            phrases = [(t, frozenset(read(t).features)) for t in texts]
+            readings.append((symptom, [(t, f) for t, f in phrases if f]))
+            for feature in frozenset().union(*(f for _, f in phrases)):
+                df[feature] = df.get(feature, 0) + 1
+            for t in texts:
+                for tok in tokens(t, plain):
+                    for piece, s in zip(tok.pieces, tok.stems):
+                        if len(piece) >= 5 and piece.isalpha() and piece not in catalog.stopwords:
+                            raw.setdefault(piece, s)
+        n = len(readings)
+        self.weight = {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
+        self.entries = [Entry(s, [(t, f, sum(self.weight[x] for x in f)) for t, f in ps]) for s, ps in readings]
+        self.by_id = {e.symptom.id: e for e in self.entries}
+        self.raw = raw  # catalog words (5 letters or more) -> their stem, for typos
+        self.raw_by_length: dict[int, list[tuple[str, frozenset]]] = {}
+        for word in raw:
+            self.raw_by_length.setdefault(len(word), []).append((word, frozenset(word)))
+
+
+_built: list = []
+
+
+def index_for(catalog: Catalog) -> Index:
+    """The index of this catalog, built on first use (commands load one catalog per process)."""
+    for cat, idx in _built:
+        if cat is catalog:
+            return idx
+    idx = Index(catalog)
+    _built[:] = [(catalog, idx)]
+    return idx
