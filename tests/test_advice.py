@@ -13,9 +13,15 @@ from pyroadvise.setup import compose, setup_report
 MUST_HOLD = [
     ("memory leak", "go", "1.2.0", {"inuse_space", "inuse_objects"}),
     ("leak", "nodejs", "1.2.0", {"heap"}),
-    ("memory leak", "java", "1.2.0", {"alloc_space", "alloc_objects"}),
+    ("memory leak", "java", "2.2.1", {"live_objects"}),
+    ("java heap space", "java", "2.2.1", {"live_objects"}),
+    ("oomkilled", "java", "2.2.1", {"live_objects"}),
+    ("what keeps memory alive", "java", "2.2.1", {"live_objects"}),
+    ("memory leak", "java", "1.2.0", {"alloc_space"}),
     ("memory leak", "ruby", "1.2.0", set()),
     ("GC pressure", "go", "1.2.0", {"alloc_objects", "alloc_space"}),
+    ("GC pressure", "java", "2.2.1", {"alloc_space"}),
+    ("gc frames in cpu profile", "java", "2.2.1", {"alloc_space"}),
     ("too many allocations", "dotnet", "1.2.0", {"alloc_objects", "alloc_space"}),
     ("high cpu", "python", "1.2.0", {"cpu"}),
     ("lock contention", "go", "1.2.0", {"mutex_duration", "mutex_count"}),
@@ -65,9 +71,27 @@ def test_mutex_profile_empty_names_the_runtime_call(catalog):
     assert "runtime.SetMutexProfileFraction" in report["recommendations"][0]["why"]
 
 
-def test_java_leak_says_alloc_live(catalog):
+def test_java_leak_opens_the_live_objects_series(catalog):
+    report = advice.symptom_report(catalog, "memory leak", "java", "2.2.1")
+    first = report["recommendations"][0]
+    assert first["type"] == "live_objects"
+    assert "PYROSCOPE_ALLOC_LIVE=true" in first["why"] and "PYROSCOPE_GC_BEFORE_DUMP=true" in first["why"]
+    assert [i["id"] for i in first["ids"]] == ["memory:live:count:objects:count"]
+    assert [s["setting"] for s in first["enable"]] == ["PYROSCOPE_ALLOC_LIVE"]
+
+
+def test_java_leak_before_live_objects_names_what_is_missing(catalog):
+    """Pyroscope 1.2.0's matrix has no live-object row: the answer says so and falls back to bytes."""
     report = advice.symptom_report(catalog, "memory leak", "java", "1.2.0")
-    assert "PYROSCOPE_ALLOC_LIVE" in report["recommendations"][0]["why"]
+    assert [u["type"] for u in report["unavailable"]] == ["live_objects"]
+    assert "PYROSCOPE_ALLOC_LIVE" in report["unavailable"][0]["why"]
+    assert report["unavailable"][0]["alternative"]["type"] == "alloc_space"
+
+
+def test_java_alloc_ids_hold_no_live_series(catalog):
+    java = catalog.languages["java"]
+    assert "memory:live:count:objects:count" not in {i.id for i in java.types["alloc_objects"].ids}
+    assert lookup.profile_type(catalog, "memory:live:count:objects:count").id == "live_objects"
 
 
 def test_unavailable_lists_only_better_types_than_the_best_available(catalog):

@@ -38,6 +38,7 @@ NEWEST_ROWS = [
     ("CPU",            "Y Y Y Y Y Y Y Y Y Y"),
     ("Alloc Objects",  "Y Y Y . Y . . Y Y ."),
     ("Alloc Space",    "Y Y Y . Y . . Y Y ."),
+    ("Live Objects",   ". S . . . . . . . ."),
     ("Inuse Objects",  "Y . Y . Y . . S . ."),
     ("Inuse Space",    "Y . Y . Y S . S . ."),
     ("Goroutines",     "Y . . . . . . Y . ."),
