@@ -245,7 +245,7 @@ class _Assembler:
         """vocabulary.yaml (optional: without it, phrases alone are matched)."""
         data, ctx = self.file("vocabulary.yaml")
         if data is None:
-            return m.Vocabulary((), (), {}, {}, {}, {}, {}, {}, {})
+            return m.Vocabulary((), (), {}, {}, {}, {}, {}, {}, {}, ())
         self.vocabulary_ctx = ctx
         terms: dict[str, tuple[str, ...]] = {}
         for i, entry in _entries(data["terms"]):
@@ -295,7 +295,7 @@ class _Assembler:
                         where = (group, name, j) if group != "terms" else (group,)
                         ctx.report("CAT013", where, f"{word!r} already belongs to {owner!r} in {group}")
         return m.Vocabulary(_strings(data["clause_breaks"]), _strings(data["negations"]), terms, resources, levels,
-                            implied, percent, signals, cues)
+                            implied, percent, signals, cues, _strings(data["weak"] or []))
 
     def words_the_matcher_can_read(self, symptoms, stopwords, vocabulary: m.Vocabulary) -> None:
         """CAT024: a phrase or form that reads as nothing; CAT025: a vocabulary word that is a stop word."""
@@ -316,6 +316,7 @@ class _Assembler:
         groups = [("cues", vocabulary.cues), ("resources", vocabulary.resources), ("levels", vocabulary.levels),
                   ("implied", vocabulary.implied)]
         groups.append(("terms", vocabulary.terms))
+        groups.append(("weak", {"weak": vocabulary.weak}))
         for group, table in groups:
             for name, forms in table.items():
                 for j, form in enumerate(forms):

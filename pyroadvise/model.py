@@ -199,6 +199,7 @@ class Vocabulary(Record):
     percent: dict[str, float]  # level -> the threshold a percentage must pass ("high": 70 means >= 70)
     signals: dict[str, Signal]
     cues: dict[str, tuple[str, ...]]  # language id -> words that name its runtime, frameworks and APIs
+    weak: tuple[str, ...]  # words that count at a fraction of their weight
 
 
 class Catalog(Record):

@@ -141,6 +141,7 @@ VOCABULARY = record({
         "level": required(text),
     }))),
     "cues": required(mapping_of(_WORDS)),
+    "weak": optional(list_of(text)),
 })
 
 VERSION_FILE = record({

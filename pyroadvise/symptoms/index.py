@@ -14,6 +14,9 @@ from .text import Words, tokens
 from .vocabulary import Compiled
 
 
+WEAK = 0.4  # the share of its weight a weak word keeps (vocabulary.yaml, weak)
+
+
 class Entry:
     __slots__ = ("symptom", "phrases", "features")
 
@@ -43,7 +46,12 @@ class Index:
                         if len(piece) >= 5 and piece.isalpha() and piece not in catalog.stopwords:
                             raw.setdefault(piece, s)
         n = len(readings)
-        self.weight = {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
+        weak = {self.compiled._key(w) for w in catalog.vocabulary.weak}
+        weak = {k[0] for k in weak if len(k) == 1}
+        # Runtime cues choose the language; as evidence for a symptom they weigh like weak words.
+        weak |= {k[0] for k in self.compiled.cues if len(k) == 1}
+        self.weight = {f: math.log((n + 1) / (d + 0.5)) * (WEAK if f.lstrip("!") in weak else 1.0)
+                       for f, d in df.items()}
         self.entries = [Entry(s, [(t, f, sum(self.weight[x] for x in f)) for t, f in ps]) for s, ps in readings]
         self.by_id = {e.symptom.id: e for e in self.entries}
         self.raw = raw  # catalog words (5 letters or more) -> their stem, for typos

@@ -21,7 +21,7 @@ _APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W_])")
 _PIECE = r"[^\W_]+"
 _TOKENS = re.compile(
     r"(?P<pct>\d+(?:[.,]\d+)?)\s*%"
-    rf"|(?P<word>{_PIECE}(?:[._\-/+#]+{_PIECE})*[+#]*)"
+    rf"|(?P<word>(?:(?<![\w.])\.(?=[^\W\d_]))?{_PIECE}(?:[._\-/+#]+{_PIECE})*[+#]*)"
     r"|(?P<brk>[,;:!?()\[\]{}<>|\"=]|\.(?!\w)|\s-\s)"
 )
 _JOINERS = re.compile(r"[._\-/]+")
@@ -73,6 +73,9 @@ def fold(text: str) -> str:
 
 def _pieces(chunk: str) -> list[str]:
     out: list[str] = []
+    number = _NUMBER_UNIT.fullmatch(chunk)
+    if number:  # "1.5s", "2GB", "200ms": the number, then the unit
+        return [number.group(1)] + ([number.group(2).casefold()] if number.group(2) else [])
     for part in _JOINERS.split(chunk.strip("+#") or chunk):
         if not part:
             continue
@@ -108,9 +111,12 @@ def tokens(text: str, words: Words, scope: int = 2) -> list[Token]:
         if word in words.negations:
             negate = scope
             continue
-        pieces = (word,) if word[-1] in "+#" else tuple(_pieces(chunk)) or (word,)
+        if word[0] == "." and "." not in word[1:]:
+            pieces: tuple[str, ...] = (word,)  # ".net" is a name, not "net"
+        else:
+            pieces = (word,) if word[-1] in "+#" else tuple(_pieces(chunk)) or (word,)
         stop = word in words.stopwords or all(p in words.stopwords for p in pieces)
-        out.append(Token(word, pieces, tuple(p if p[-1] in "+#" else stem(p) for p in pieces), clause, len(out), negate > 0 and not stop,
+        out.append(Token(word, pieces, tuple(p if p[-1] in "+#" or p[0] == "." else stem(p) for p in pieces), clause, len(out), negate > 0 and not stop,
                          stop, None))
         if negate and not stop:
             negate -= 1

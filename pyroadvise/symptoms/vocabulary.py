@@ -31,6 +31,7 @@ class Compiled:
         self.implied = {self._key(w): res for res, words in vocab.implied.items() for w in words}
         self.percent = dict(vocab.percent)
         self.signals = {(s.resource, s.level): sid for sid, s in vocab.signals.items()}
+        self.resource_of = {sid: s.resource for sid, s in vocab.signals.items()}
         self.scale = tuple(vocab.levels)  # a negated level means the other one, on a two-level scale
 
     def _key(self, form: str) -> tuple[str, ...]:
@@ -48,45 +49,50 @@ class Compiled:
 
     def read(self, text: str) -> Reading:
         toks = tokens(text, self.words)
+        terms = _find(toks, self.terms)
+        consumed = {pos for _, _, positions in terms.values() for pos in positions}
+        signals, spent = self._signals(toks)
+        consumed |= spent  # a level word that made a signal counts as the signal only
         features: dict[str, str] = {}
         for tok in toks:
-            if tok.stop or tok.percent is not None:
-                continue
+            if tok.stop or tok.percent is not None or tok.position in consumed:
+                continue  # a word that is part of a term counts as the term only
             mark = "!" if tok.negated else ""
             for piece, s in zip(tok.pieces, tok.stems):
-                if piece not in self.words.stopwords:
+                if piece not in self.words.stopwords and len(piece) > 1 and not piece.isdigit():
                     features.setdefault(mark + s, tok.word)
             if len(tok.pieces) > 1:
                 features.setdefault(mark + stem("".join(tok.pieces)), tok.word)
                 if "." in tok.word:
                     features.setdefault(mark + tok.word, tok.word)
-        terms = _find(toks, self.terms)
-        for name, (words, negated) in terms.items():
+        for name, (words, negated, _) in terms.items():
             features.setdefault(("!~" if negated else "~") + name, words)
-        signals = self._signals(toks)
         for sid, words in signals.items():
             features.setdefault("@" + sid, words)
         cues: dict[str, list[str]] = {}
-        for name, (words, _) in _find(toks, self.cues, every=True).items():
+        for name, (words, _, _) in _find(toks, self.cues, every=True).items():
             cues[name] = words
         return Reading(features, signals, cues)
 
-    def _signals(self, toks: list[Token]) -> dict[str, str]:
+    def _signals(self, toks: list[Token]) -> tuple[dict[str, str], set[int]]:
         found_resources = _find(toks, self.resources, every=True, positions=True)
         found_levels = _find(toks, self.levels, every=True, positions=True)
-        resources = [(pos, clause, name, word) for name, hits in found_resources.items() for pos, clause, word, _ in hits]
-        levels = [(pos, clause, name, word, neg) for name, hits in found_levels.items() for pos, clause, word, neg in hits]
+        resources = [(pos, clause, name, word) for name, hits in found_resources.items() for pos, clause, word, _, _ in hits]
+        levels = [(pos, clause, name, word, neg, span) for name, hits in found_levels.items()
+                  for pos, clause, word, neg, span in hits]
         for tok in toks:
             if tok.percent is None:
                 continue
             for level, threshold in self.percent.items():
                 if (tok.percent >= threshold) == (threshold >= 50):
-                    levels.append((tok.position, tok.clause, level, tok.word, tok.negated))
+                    levels.append((tok.position, tok.clause, level, tok.word, tok.negated, 1))
         out: dict[str, str] = {}
-        clauses = {c for _, c, *_ in levels}
-        for clause in clauses:
+        spent: set[int] = set()
+        for clause in sorted({c for _, c, *_ in levels}):
             here_levels = [lv for lv in levels if lv[1] == clause]
             here_res = [r for r in resources if r[1] == clause]
+            if len({r[2] for r in here_res}) == 1 and len({(lv[2], lv[4]) for lv in here_levels}) > 1:
+                continue  # one resource, said to be high and low ("high idle CPU"): no reading is safe
             paired: dict[int, tuple] = {}
             used: set[int] = set()
             pairs = sorted(((abs(r[0] - lv[0]), r[0], i, j) for i, r in enumerate(here_res)
@@ -97,15 +103,20 @@ class Compiled:
                 paired[i] = here_levels[j]
                 used.add(j)
             for i, r in enumerate(here_res):
-                lv = paired.get(i) or min(here_levels, key=lambda lv: abs(lv[0] - r[0]))
-                self._signal(out, r[2], lv, f"{r[3]} {lv[3]}" if r[0] < lv[0] else f"{lv[3]} {r[3]}")
+                lv = paired.get(i)
+                if lv is None:  # "disk and memory are low": a resource joined to a paired one shares its level
+                    lv = next((paired[k] for k in paired if _joined(toks, here_res[k][0], r[0])), None)
+                if lv is not None:
+                    self._signal(out, r[2], lv, f"{r[3]} {lv[3]}" if r[0] < lv[0] else f"{lv[3]} {r[3]}")
+                    spent.update(range(lv[0], lv[0] + lv[5]))
             for j, lv in enumerate(here_levels):
                 if j in used or here_res:
                     continue
                 resource = self.implied.get(self._key(lv[3]))
                 if resource:
                     self._signal(out, resource, lv, lv[3])
-        return out
+                    spent.update(range(lv[0], lv[0] + lv[5]))
+        return out, spent
 
     def _signal(self, out: dict[str, str], resource: str, level: tuple, words: str) -> None:
         name = level[2]
@@ -115,14 +126,20 @@ class Compiled:
             name = self.scale[1] if name == self.scale[0] else self.scale[0]
             words = "not " + words
         sid = self.signals.get((resource, name))
-        if sid:
-            out.setdefault(sid, words)
+        if sid and not any(self.resource_of[o] == resource for o in out):
+            out[sid] = words  # the first reading of a resource stands ("100% CPU ... then idles")
+
+
+def _joined(toks: list[Token], a: int, b: int) -> bool:
+    """Whether only stop words ("and", "or") stand between two token positions."""
+    lo, hi = sorted((a, b))
+    return all(t.stop for t in toks if lo < t.position < hi)
 
 
 def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = False, positions: bool = False):
     """Where forms occur: over the stream of piece stems (consecutive, within a clause), and whole words.
 
-    Returns name -> (words, negated), or with ``positions`` name -> [(position, clause, words, negated)].
+    Returns name -> (words, negated, positions of the tokens it covers), or with ``positions`` name -> [(position, clause, words, negated)].
     With ``every`` a cue or level found several times is kept each time (positions) or once (words listed)."""
     longest = max((len(k) for k in forms), default=0)
     stream = [(s, t) for t in toks if t.percent is None for s in t.stems]
@@ -151,10 +168,13 @@ def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = Fa
         first = window[0][1]
         words = " ".join(dict.fromkeys(t.word for _, t in window))
         if positions:
-            found.setdefault(name, []).append((first.position, first.clause, words, first.negated))
+            span = window[-1][1].position - first.position + 1
+            found.setdefault(name, []).append((first.position, first.clause, words, first.negated, span))
         elif every:
-            found.setdefault(name, ([], False))[0].append(words)
+            found.setdefault(name, ([], False, set()))[0].append(words)
         else:
-            found.setdefault(name, (words, first.negated))
+            found.setdefault(name, (words, first.negated, set()))
+        if not positions:
+            found[name][2].update(t.position for _, t in window)
         i += size
     return found
