@@ -179,13 +179,22 @@ def _match_symptom(catalog: m.Catalog, text: str, lang_id: str | None):
              "See every symptom: pyroadvise list symptoms"],
         )
     found = answer(catalog, text, lang_id)
+    if found.symptom is None and found.others:
+        lang = catalog.languages[found.language]
+        other = catalog.symptoms[found.others[0]]
+        owners = " or ".join(catalog.languages[r].name for r in other.runtimes)
+        raise UsageProblem(f"'{shown(text)}' reads as '{other.name}', which belongs to {owners}, not {lang.name}.",
+                           [f"For {owners}: pyroadvise symptom {other.id} --lang {other.runtimes[0]}",
+                            f"For {lang.name}, describe what you see (slow requests, high CPU, memory growing...).",
+                            "See every symptom: pyroadvise list symptoms"])
     if found.symptom is None:
         hints = []
         if found.language:
             name = catalog.languages[found.language].name
             hints.append(f"Advising for {name} needs a symptom too, e.g. memory keeps growing, high CPU, slow requests.")
-        raise UsageProblem(f"No symptom matches '{shown(text)}': it holds no word the catalog knows.",
-                           hints + ["See every symptom: pyroadvise list symptoms"])
+        raise UsageProblem(f"No symptom matches '{shown(text)}'.",
+                           ["It holds no word the symptom catalog knows."] + hints +
+                           ["See every symptom: pyroadvise list symptoms"])
     return found
 
 

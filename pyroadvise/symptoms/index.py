@@ -50,6 +50,8 @@ class Index:
         weak = {k[0] for k in weak if len(k) == 1}
         # Runtime cues choose the language; as evidence for a symptom they weigh like weak words.
         weak |= {k[0] for k in self.compiled.cues if len(k) == 1}
+        # So do level words ("high", "idle"): what they say is read as a signal, in its clause.
+        weak |= {k[0] for k in self.compiled.levels if len(k) == 1}
         self.weight = {f: math.log((n + 1) / (d + 0.5)) * (WEAK if f.lstrip("!") in weak else 1.0)
                        for f, d in df.items()}
         self.entries = [Entry(s, [(t, f, sum(self.weight[x] for x in f)) for t, f in ps]) for s, ps in readings]

@@ -16,9 +16,9 @@ TYPO_1 = 0.8  # weight factor of a word one edit from a catalog word
 TYPO_2 = 0.65  # two edits (words of 8 letters or more)
 OTHER_FEATURES = 0.3  # features of the symptom outside its best phrase
 OWN_RUNTIME = 1.15  # a symptom tied to the language asked about beats its generic twin
-CLOSE = 0.6  # alternatives score at least this share of the winner
+CLOSE = 0.7  # alternatives score at least this share of the winner
 HIGH, MEDIUM = 3.0, 1.6  # score floors of the confidence grades
-HIGH_MARGIN, MEDIUM_MARGIN = 0.75, 0.92  # ... and the most the runner-up may score, as a share of the winner
+HIGH_MARGIN, MEDIUM_MARGIN = 0.8, 0.92  # ... and the most the runner-up may score, as a share of the winner
 
 
 class Ranked(Record):
@@ -71,7 +71,9 @@ def _typos(index: Index, features: dict[str, str]) -> dict[str, tuple[str, float
 
 def rank(catalog: Catalog, text: str, language: str | None = None) -> list[Ranked]:
     """Every candidate symptom with a score above zero, best first (catalog order breaks ties)."""
-    return _rank(index_for(catalog), index_for(catalog).compiled.read(text).features, language)
+    index = index_for(catalog)
+    features = index.compiled.read(text).features
+    return _rank(index, features, language, _typos(index, features))
 
 
 def _rank(index: Index, features: dict[str, str], language: str | None,
@@ -123,22 +125,24 @@ def answer(catalog: Catalog, text: str, language: str | None = None) -> Answer:
     index = index_for(catalog)
     reading = index.compiled.read(text)
     source = "option" if language else None
+    exact = catalog.symptoms.get(" ".join(text.split()).casefold())
+    if exact and not (language and exact.runtimes and language not in exact.runtimes):
+        return Answer(exact.id, "high", language, source, (), (), (), ())  # an id names a symptom, not a runtime
     cues: tuple[str, ...] = ()
     if language is None:
         language, cues = _language(reading.cues)
         source = "text" if language else None
-    exact = catalog.symptoms.get(" ".join(text.split()).casefold())
-    if exact and not (language and exact.runtimes and language not in exact.runtimes):
-        return Answer(exact.id, "high", language, source, cues, (), (), ())
     typos = _typos(index, reading.features)
     ranked = _rank(index, reading.features, language, typos)
-    if not ranked:
-        return Answer(None, "low", language, source, cues, (), (), ())
+    if not ranked:  # nothing known; or known only as symptoms of other runtimes (named in ``others``)
+        elsewhere = tuple(r.symptom for r in _rank(index, reading.features, None, typos)[:3]) if language else ()
+        return Answer(None, "low", language, source, cues, (), elsewhere, ())
     top = ranked[0]
     runner = ranked[1].score if len(ranked) > 1 else 0.0
-    if top.score >= HIGH and runner <= HIGH_MARGIN * top.score and top.coverage >= 0.99:
+    whole = top.coverage >= 0.99  # one of its phrases is all there
+    if top.score >= HIGH and runner <= HIGH_MARGIN * top.score and whole:
         confidence = "high"
-    elif top.score >= MEDIUM and runner <= MEDIUM_MARGIN * top.score:
+    elif top.score >= MEDIUM and (runner <= MEDIUM_MARGIN * top.score or whole):
         confidence = "medium"
     else:
         confidence = "low"

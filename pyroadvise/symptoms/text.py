@@ -54,7 +54,8 @@ class Words(Record):
 
 
 class Token(Record):
-    word: str  # lower case, as written ("oomkilled", "java.lang.outofmemoryerror", "gb")
+    raw: str  # as written ("OOMKilled")
+    word: str  # lower case ("oomkilled", "java.lang.outofmemoryerror", "gb")
     pieces: tuple[str, ...]  # its parts ("oom", "killed"); (word,) when it has none
     stems: tuple[str, ...]  # stems of the pieces
     clause: int
@@ -99,7 +100,7 @@ def tokens(text: str, words: Words, scope: int = 2) -> list[Token]:
             continue
         if match.lastgroup == "pct":
             value = float(match.group("pct").replace(",", "."))
-            out.append(Token(match.group(0), ("%",), ("%",), clause, len(out), negate > 0, False, value))
+            out.append(Token(match.group(0), match.group(0), ("%",), ("%",), clause, len(out), negate > 0, False, value))
             negate = max(0, negate - 1)
             continue
         chunk = match.group("word")
@@ -116,7 +117,7 @@ def tokens(text: str, words: Words, scope: int = 2) -> list[Token]:
         else:
             pieces = (word,) if word[-1] in "+#" else tuple(_pieces(chunk)) or (word,)
         stop = word in words.stopwords or all(p in words.stopwords for p in pieces)
-        out.append(Token(word, pieces, tuple(p if p[-1] in "+#" or p[0] == "." else stem(p) for p in pieces), clause, len(out), negate > 0 and not stop,
+        out.append(Token(chunk, word, pieces, tuple(p if p[-1] in "+#" or p[0] == "." else stem(p) for p in pieces), clause, len(out), negate > 0 and not stop,
                          stop, None))
         if negate and not stop:
             negate -= 1

@@ -28,7 +28,7 @@ class Compiled:
         self.resources = self._forms(vocab.resources)
         self.levels = self._forms(vocab.levels)
         self.cues = self._forms(vocab.cues)
-        self.implied = {self._key(w): res for res, words in vocab.implied.items() for w in words}
+        self.implied = {(("%",) if w == "%" else self._key(w)): res for res, words in vocab.implied.items() for w in words}
         self.percent = dict(vocab.percent)
         self.signals = {(s.resource, s.level): sid for sid, s in vocab.signals.items()}
         self.resource_of = {sid: s.resource for sid, s in vocab.signals.items()}
@@ -51,20 +51,22 @@ class Compiled:
         toks = tokens(text, self.words)
         terms = _find(toks, self.terms)
         consumed = {pos for _, _, positions in terms.values() for pos in positions}
-        signals, spent = self._signals(toks)
-        consumed |= spent  # a level word that made a signal counts as the signal only
+        signals, _ = self._signals(toks)
         features: dict[str, str] = {}
         for tok in toks:
-            if tok.stop or tok.percent is not None or tok.position in consumed:
-                continue  # a word that is part of a term counts as the term only
+            if tok.stop or tok.percent is not None:
+                continue
             mark = "!" if tok.negated else ""
-            for piece, s in zip(tok.pieces, tok.stems):
+            whole = all((tok.position, k) in consumed for k in range(len(tok.pieces)))
+            for k, (piece, s) in enumerate(zip(tok.pieces, tok.stems)):
+                if (tok.position, k) in consumed:
+                    continue  # a word that is part of a term counts as the term only
                 if piece not in self.words.stopwords and len(piece) > 1 and not piece.isdigit():
-                    features.setdefault(mark + s, tok.word)
-            if len(tok.pieces) > 1:
-                features.setdefault(mark + stem("".join(tok.pieces)), tok.word)
+                    features.setdefault(mark + s, tok.raw)
+            if len(tok.pieces) > 1 and not whole:
+                features.setdefault(mark + stem("".join(tok.pieces)), tok.raw)
                 if "." in tok.word:
-                    features.setdefault(mark + tok.word, tok.word)
+                    features.setdefault(mark + tok.word, tok.raw)
         for name, (words, negated, _) in terms.items():
             features.setdefault(("!~" if negated else "~") + name, words)
         for sid, words in signals.items():
@@ -85,7 +87,7 @@ class Compiled:
                 continue
             for level, threshold in self.percent.items():
                 if (tok.percent >= threshold) == (threshold >= 50):
-                    levels.append((tok.position, tok.clause, level, tok.word, tok.negated, 1))
+                    levels.append((tok.position, tok.clause, level, tok.raw, tok.negated, 1))
         out: dict[str, str] = {}
         spent: set[int] = set()
         for clause in sorted({c for _, c, *_ in levels}):
@@ -142,7 +144,7 @@ def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = Fa
     Returns name -> (words, negated, positions of the tokens it covers), or with ``positions`` name -> [(position, clause, words, negated)].
     With ``every`` a cue or level found several times is kept each time (positions) or once (words listed)."""
     longest = max((len(k) for k in forms), default=0)
-    stream = [(s, t) for t in toks if t.percent is None for s in t.stems]
+    stream = [(s, t, k) for t in toks if t.percent is None for k, s in enumerate(t.stems)]
     found: dict = {}
     i = 0
     while i < len(stream):
@@ -156,9 +158,9 @@ def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = Fa
             if hit is not None:
                 break
             window = stream[i:i + size]
-            if len({t.clause for _, t in window}) > 1:
+            if len({t.clause for _, t, _ in window}) > 1:
                 continue
-            name = forms.get(tuple(s for s, _ in window))
+            name = forms.get(tuple(s for s, _, _ in window))
             if name is not None:
                 hit = (name, size, window)
         if hit is None:
@@ -166,7 +168,7 @@ def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = Fa
             continue
         name, size, window = hit
         first = window[0][1]
-        words = " ".join(dict.fromkeys(t.word for _, t in window))
+        words = " ".join(dict.fromkeys(t.raw for _, t, _ in window))
         if positions:
             span = window[-1][1].position - first.position + 1
             found.setdefault(name, []).append((first.position, first.clause, words, first.negated, span))
@@ -175,6 +177,6 @@ def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = Fa
         else:
             found.setdefault(name, (words, first.negated, set()))
         if not positions:
-            found[name][2].update(t.position for _, t in window)
+            found[name][2].update((t.position, k) for _, t, k in window)
         i += size
     return found
