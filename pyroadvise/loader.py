@@ -101,7 +101,9 @@ def read_cache(path: Path, raw: dict[str, bytes]) -> Catalog | None:
             return None
         from .snapshot import decode
 
-        return decode(cache["catalog"])
+        catalog = decode(cache["catalog"])
+        _extras[:] = [(catalog, cache.get("extra", {}))]
+        return catalog
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
@@ -114,8 +116,22 @@ def cache_text(directory: Path) -> str:
 
     raw = read_files(directory)
     catalog = build(parse_files(raw))
-    payload = {"stamp": _stamp(raw), "catalog": encode(catalog)}
+    from .symptoms.index import Index
+
+    extra = {"symptom_index": Index(catalog).export()}
+    payload = {"stamp": _stamp(raw), "catalog": encode(catalog), "extra": extra}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+_extras: list = []  # (catalog, its cache's "extra" section): data derived from the catalog, read on demand
+
+
+def cached_extra(catalog: Catalog, name: str) -> Any:
+    """Derived data that the start-up cache holds for this catalog (e.g. the symptom index), else None."""
+    for cat, extra in _extras:
+        if cat is catalog:
+            return extra.get(name)
+    return None
 
 
 def build(files: dict[str, tuple[Any, dict]]) -> Catalog:

@@ -27,8 +27,24 @@ class Entry:
 
 
 class Index:
-    def __init__(self, catalog: Catalog):
-        self.compiled = Compiled(catalog)
+    def __init__(self, catalog: Catalog, cached: dict | None = None):
+        """``cached``: what ``export()`` gave for this catalog (the start-up cache), else built here."""
+        if cached is None:
+            self.compiled = Compiled(catalog)
+            self._build(catalog)
+        else:
+            self.compiled = Compiled(catalog, cached["vocabulary"])
+            self.weight = cached["weight"]
+            self.raw = cached["raw"]
+            self._readings = [(catalog.symptoms[sid], [(t, frozenset(f)) for t, f in phrases])
+                              for sid, phrases in cached["phrases"]]
+        self.entries = [Entry(s, [(t, f, sum(self.weight[x] for x in f)) for t, f in ps]) for s, ps in self._readings]
+        self.by_id = {e.symptom.id: e for e in self.entries}
+        self.raw_by_length: dict[int, list[tuple[str, frozenset]]] = {}
+        for word in self.raw:
+            self.raw_by_length.setdefault(len(word), []).append((word, frozenset(word)))
+
+    def _build(self, catalog: Catalog) -> None:
         read = self.compiled.read
         plain = Words(frozenset(), frozenset(), frozenset())
         raw: dict[str, str] = {}
@@ -54,22 +70,25 @@ class Index:
         weak |= {k[0] for k in self.compiled.levels if len(k) == 1}
         self.weight = {f: math.log((n + 1) / (d + 0.5)) * (WEAK if f.lstrip("!") in weak else 1.0)
                        for f, d in df.items()}
-        self.entries = [Entry(s, [(t, f, sum(self.weight[x] for x in f)) for t, f in ps]) for s, ps in readings]
-        self.by_id = {e.symptom.id: e for e in self.entries}
         self.raw = raw  # catalog words (5 letters or more) -> their stem, for typos
-        self.raw_by_length: dict[int, list[tuple[str, frozenset]]] = {}
-        for word in raw:
-            self.raw_by_length.setdefault(len(word), []).append((word, frozenset(word)))
+        self._readings = readings
+
+    def export(self) -> dict:
+        """Plain JSON data for the start-up cache: everything here that depends on the catalog alone."""
+        return {"vocabulary": self.compiled.export(), "weight": dict(sorted(self.weight.items())), "raw": self.raw,
+                "phrases": [[s.id, [[t, sorted(f)] for t, f in ps]] for s, ps in self._readings]}
 
 
 _built: list = []
 
 
 def index_for(catalog: Catalog) -> Index:
-    """The index of this catalog, built on first use (commands load one catalog per process)."""
+    """The index of this catalog: from the start-up cache when the catalog came from it, else built here."""
     for cat, idx in _built:
         if cat is catalog:
             return idx
-    idx = Index(catalog)
+    from ..loader import cached_extra
+
+    idx = Index(catalog, cached_extra(catalog, "symptom_index"))
     _built[:] = [(catalog, idx)]
     return idx

@@ -20,19 +20,30 @@ class Reading(Record):
 class Compiled:
     """The vocabulary of one catalog, as lookups on stems."""
 
-    def __init__(self, catalog: Catalog):
+    TABLES = ("terms", "resources", "levels", "cues", "implied")
+
+    def __init__(self, catalog: Catalog, cached: dict | None = None):
+        """``cached``: the tables as ``export()`` gave them (the start-up cache), else built here."""
         vocab = catalog.vocabulary
         self.words = Words(catalog.stopwords, frozenset(w.casefold() for w in vocab.negations),
                            frozenset(w.casefold() for w in vocab.clause_breaks))
-        self.terms = self._forms({term: forms for term, forms in vocab.terms.items()})
-        self.resources = self._forms(vocab.resources)
-        self.levels = self._forms(vocab.levels)
-        self.cues = self._forms(vocab.cues)
-        self.implied = {(("%",) if w == "%" else self._key(w)): res for res, words in vocab.implied.items() for w in words}
+        if cached is not None:
+            for table in self.TABLES:
+                setattr(self, table, {tuple(key): name for key, name in cached[table]})
+        else:
+            self.terms = self._forms(vocab.terms)
+            self.resources = self._forms(vocab.resources)
+            self.levels = self._forms(vocab.levels)
+            self.cues = self._forms(vocab.cues)
+            self.implied = {(("%",) if w == "%" else self._key(w)): res
+                            for res, words in vocab.implied.items() for w in words}
         self.percent = dict(vocab.percent)
         self.signals = {(s.resource, s.level): sid for sid, s in vocab.signals.items()}
         self.resource_of = {sid: s.resource for sid, s in vocab.signals.items()}
         self.scale = tuple(vocab.levels)  # a negated level means the other one, on a two-level scale
+
+    def export(self) -> dict:
+        return {table: [[list(key), name] for key, name in getattr(self, table).items()] for table in self.TABLES}
 
     def _key(self, form: str) -> tuple[str, ...]:
         toks = tokens(form, Words(frozenset(), frozenset(), frozenset()))
@@ -138,12 +149,22 @@ def _joined(toks: list[Token], a: int, b: int) -> bool:
     return all(t.stop for t in toks if lo < t.position < hi)
 
 
+_LONGEST: dict[int, int] = {}
+
+
+def _longest(forms: dict) -> int:
+    found = _LONGEST.get(id(forms))
+    if found is None:
+        found = _LONGEST[id(forms)] = max((len(k) for k in forms), default=0)
+    return found
+
+
 def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = False, positions: bool = False):
     """Where forms occur: over the stream of piece stems (consecutive, within a clause), and whole words.
 
     Returns name -> (words, negated, positions of the tokens it covers), or with ``positions`` name -> [(position, clause, words, negated)].
     With ``every`` a cue or level found several times is kept each time (positions) or once (words listed)."""
-    longest = max((len(k) for k in forms), default=0)
+    longest = _longest(forms)
     stream = [(s, t, k) for t in toks if t.percent is None for k, s in enumerate(t.stems)]
     found: dict = {}
     i = 0
