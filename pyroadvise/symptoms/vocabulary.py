@@ -34,7 +34,7 @@ class Compiled:
             self.terms = self._forms(vocab.terms)
             self.resources = self._forms(vocab.resources)
             self.levels = self._forms(vocab.levels)
-            self.cues = self._forms(vocab.cues)
+            self.cues = self._forms(vocab.cues, exact=True)  # "nodes" (of a cluster) is not "node"
             self.implied = {(("%",) if w == "%" else self._key(w)): res
                             for res, words in vocab.implied.items() for w in words}
         self.percent = dict(vocab.percent)
@@ -45,15 +45,15 @@ class Compiled:
     def export(self) -> dict:
         return {table: [[list(key), name] for key, name in getattr(self, table).items()] for table in self.TABLES}
 
-    def _key(self, form: str) -> tuple[str, ...]:
+    def _key(self, form: str, exact: bool = False) -> tuple[str, ...]:
         toks = tokens(form, Words(frozenset(), frozenset(), frozenset()))
-        return tuple(s for t in toks for s in t.stems)
+        return tuple(s for t in toks for s in (t.pieces if exact else t.stems))
 
-    def _forms(self, groups: dict) -> dict[tuple[str, ...], str]:
+    def _forms(self, groups: dict, exact: bool = False) -> dict[tuple[str, ...], str]:
         out: dict[tuple[str, ...], str] = {}
         for name, forms in groups.items():
             for form in forms:
-                key = self._key(form)
+                key = self._key(form, exact)
                 if key:
                     out.setdefault(key, name)
         return out
@@ -62,7 +62,7 @@ class Compiled:
         toks = tokens(text, self.words)
         terms = _find(toks, self.terms)
         consumed = {pos for _, _, positions in terms.values() for pos in positions}
-        signals, _ = self._signals(toks)
+        signals = self._signals(toks)
         features: dict[str, str] = {}
         for tok in toks:
             if tok.stop or tok.percent is not None:
@@ -83,24 +83,24 @@ class Compiled:
         for sid, words in signals.items():
             features.setdefault("@" + sid, words)
         cues: dict[str, list[str]] = {}
-        for name, (words, _, _) in _find(toks, self.cues, every=True).items():
+        for name, (words, _, _) in _find(toks, self.cues, every=True, exact=True).items():
             cues[name] = words
         return Reading(features, signals, cues)
 
-    def _signals(self, toks: list[Token]) -> tuple[dict[str, str], set[int]]:
+    def _signals(self, toks: list[Token]) -> dict[str, str]:
+        """Signal id -> the words that said it. A level pairs with the nearest resource of its clause."""
         found_resources = _find(toks, self.resources, every=True, positions=True)
         found_levels = _find(toks, self.levels, every=True, positions=True)
         resources = [(pos, clause, name, word) for name, hits in found_resources.items() for pos, clause, word, _, _ in hits]
         levels = [(pos, clause, name, word, neg, span) for name, hits in found_levels.items()
                   for pos, clause, word, neg, span in hits]
-        for tok in toks:
-            if tok.percent is None:
-                continue
-            for level, threshold in self.percent.items():
-                if (tok.percent >= threshold) == (threshold >= 50):
+        if self.percent:  # a percentage at or above the highest threshold is that level; below the lowest, that one
+            top, bottom = max(self.percent, key=self.percent.get), min(self.percent, key=self.percent.get)
+            for tok in toks:
+                if tok.percent is not None and (tok.percent >= self.percent[top] or tok.percent < self.percent[bottom]):
+                    level = top if tok.percent >= self.percent[top] else bottom
                     levels.append((tok.position, tok.clause, level, tok.raw, tok.negated, 1))
         out: dict[str, str] = {}
-        spent: set[int] = set()
         for clause in sorted({c for _, c, *_ in levels}):
             here_levels = [lv for lv in levels if lv[1] == clause]
             here_res = [r for r in resources if r[1] == clause]
@@ -121,15 +121,13 @@ class Compiled:
                     lv = next((paired[k] for k in paired if _joined(toks, here_res[k][0], r[0])), None)
                 if lv is not None:
                     self._signal(out, r[2], lv, f"{r[3]} {lv[3]}" if r[0] < lv[0] else f"{lv[3]} {r[3]}")
-                    spent.update(range(lv[0], lv[0] + lv[5]))
             for j, lv in enumerate(here_levels):
                 if j in used or here_res:
                     continue
                 resource = self.implied.get(self._key(lv[3]))
                 if resource:
                     self._signal(out, resource, lv, lv[3])
-                    spent.update(range(lv[0], lv[0] + lv[5]))
-        return out, spent
+        return out
 
     def _signal(self, out: dict[str, str], resource: str, level: tuple, words: str) -> None:
         name = level[2]
@@ -159,20 +157,22 @@ def _longest(forms: dict) -> int:
     return found
 
 
-def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = False, positions: bool = False):
+def _find(toks: list[Token], forms: dict[tuple[str, ...], str], every: bool = False, positions: bool = False,
+          exact: bool = False):
     """Where forms occur: over the stream of piece stems (consecutive, within a clause), and whole words.
 
     Returns name -> (words, negated, positions of the tokens it covers), or with ``positions`` name -> [(position, clause, words, negated)].
     With ``every`` a cue or level found several times is kept each time (positions) or once (words listed)."""
     longest = _longest(forms)
-    stream = [(s, t, k) for t in toks if t.percent is None for k, s in enumerate(t.stems)]
+    stream = [(s, t, k) for t in toks if t.percent is None for k, s in enumerate(t.pieces if exact else t.stems)]
     found: dict = {}
     i = 0
     while i < len(stream):
         hit = None
         tok = stream[i][1]
-        if len(tok.pieces) > 1 and stream[i][0] == tok.stems[0] and (i == 0 or stream[i - 1][1] is not tok):
-            name = forms.get((stem("".join(tok.pieces)),)) or forms.get((tok.word,))
+        if len(tok.pieces) > 1 and stream[i][2] == 0:
+            joined = "".join(tok.pieces)
+            name = forms.get((joined if exact else stem(joined),)) or forms.get((tok.word,))
             if name is not None:  # the whole word first: "JavaScript" is not "Java"
                 hit = (name, len(tok.pieces), stream[i:i + len(tok.pieces)])
         for size in range(min(longest, len(stream) - i), 0, -1):
