@@ -55,7 +55,7 @@ def _language_head(lang: m.Language, version: m.Version) -> dict:
     columns = [col for col in version.columns if col.language == lang.id]
     methods = {col.method for col in columns}
     return {
-        "id": lang.id, "name": lang.name, "summary": lang.summary,
+        "id": lang.id, "name": lang.name, "summary": lang.summary, "sdk_checked": lang.sdk_checked,
         "methods": [{"id": meth.id, "name": meth.name, "package": meth.package}
                     for meth in lang.methods.values() if meth.id in methods],
         "covers": [col.covers for col in columns if col.covers],
@@ -287,7 +287,8 @@ def list_report(catalog: m.Catalog, kind: str, version_name: str | None) -> dict
     version = lookup.version(catalog, version_name)
     if kind == "languages":
         items = [{"id": lang.id, "name": lang.name, "aliases": list(lang.aliases), "summary": lang.summary,
-                  "types": list(available_types(version, lang.id))} for lang in catalog.languages.values()]
+                  "sdk_checked": lang.sdk_checked, "types": list(available_types(version, lang.id))}
+                 for lang in catalog.languages.values()]
     elif kind == "types":
         items = [{"id": t.id, "name": t.name, "unit": t.unit, "kind": t.kind, "experimental": t.experimental,
                   "languages": languages_with(version, t.id)}

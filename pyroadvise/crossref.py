@@ -142,6 +142,7 @@ class _Assembler:
             out[data["id"]] = m.Language(
                 data["id"], data["name"], _strings(data["aliases"]), data["summary"],
                 _strings(data["notes"]), methods, lang_types, self.refs(ctx, ("sources",), data["sources"]),
+                data["sdk_checked"],
             )
         return out
 

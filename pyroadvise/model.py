@@ -124,6 +124,7 @@ class Language(Record):
     methods: dict[str, Method]
     types: dict[str, LanguageType]
     sources: tuple[str, ...]
+    sdk_checked: str | None  # the SDK (or Alloy) release the facts were checked against
 
 
 class Column(Record):

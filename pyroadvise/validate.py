@@ -20,6 +20,7 @@ SOURCE_ID = r"[a-z0-9][a-z0-9-]*"
 TERM_ID = r"[a-z][a-z0-9_]*"
 SIGNAL_ID = r"[a-z][a-z0-9-]*"
 VERSION = r"[0-9]+\.[0-9]+\.[0-9]+"
+RELEASE = r".*[0-9]+\.[0-9]+.*"  # free text that names at least one version, such as "pyroscope-io 1.4.0"
 PROFILE_TYPE_ID = r"unknown|[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]*"
 
 REQUIRED_FILES = ("sources.yaml", "types.yaml", "symptoms.yaml")
@@ -77,6 +78,7 @@ LANGUAGE = record({
     "name": required(text),
     "aliases": required(list_of(text)),
     "summary": required(text),
+    "sdk_checked": optional(matching(RELEASE, "SDK release (name the release with its version)")),
     "notes": optional(list_of(text)),
     "sources": required(list_of(matching(SOURCE_ID, "source id"), min_items=1)),
     "methods": required(mapping_of(record({

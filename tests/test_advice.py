@@ -34,7 +34,13 @@ MUST_HOLD = [
     ("memory leak", "python", "2.2.1", {"inuse_space", "inuse_objects"}),
     ("memory leak", "dotnet", "2.2.1", {"heap", "inuse_space", "inuse_objects"}),
     ("p99 latency spikes but CPU is low", "java", "2.2.1", {"wall"}),
-    ("request slow but cpu idle", "nodejs", "2.2.1", {"wall"}),
+    ("request slow but cpu idle", "nodejs", "2.2.1", set()),
+    ("waiting on database", "nodejs", "2.2.1", set()),
+    ("p99 latency spikes but CPU is low", "go", "2.2.1", {"wall"}),
+    ("slow database calls", "go", "2.2.1", {"wall"}),
+    ("go wall profile", "go", "2.2.1", {"wall"}),
+    ("p99 latency spikes but CPU is low", "go", "1.2.0", {"block_duration"}),
+    ("blocked on channel", "java", "2.2.1", {"wall"}),
     ("memory leak", "rust", "2.2.1", {"inuse_space"}),
     ("mutex profile is empty", "go", "2.2.1", {"mutex_duration", "mutex_count"}),
 ]
@@ -92,6 +98,56 @@ def test_java_alloc_ids_hold_no_live_series(catalog):
     java = catalog.languages["java"]
     assert "memory:live:count:objects:count" not in {i.id for i in java.types["alloc_objects"].ids}
     assert lookup.profile_type(catalog, "memory:live:count:objects:count").id == "live_objects"
+
+
+def test_nodejs_waiting_is_answered_with_trace_spans_not_wall(catalog):
+    """No Node.js profile counts async waits (agent-conformance N13): the answer says so and points at spans."""
+    for text in ("slow but cpu is low", "waiting on database", "ruby waiting on db"):
+        report = advice.symptom_report(catalog, text, "nodejs", "2.2.1")
+        assert report["recommendations"] == [], text
+        assert "No Node.js profile sees async waits" in report["beyond"], text
+        assert "OpenTelemetry" in report["beyond"], text
+
+
+def test_nodejs_wall_type_says_what_it_does_not_see(catalog):
+    wall = catalog.types["wall"]
+    assert "time the event loop waits on timers, promises or async I/O counts zero" in wall.measures
+    assert any("In Node.js" in line and "trace spans" in line for line in wall.cannot_show)
+
+
+def test_go_wall_comes_from_fgprof_in_pull_mode(catalog):
+    report = advice.symptom_report(catalog, "go wall profile", "go", "2.2.1")
+    first = report["recommendations"][0]
+    assert first["type"] == "wall" and first["status"] == "source-only"
+    assert [(m["column"], m["note"]) for m in first["methods"]] == [
+        ("go_alloy", "fgprof endpoint (profile.fgprof), off by default; the app must serve fgprof")]
+    assert [s["setting"] for s in first["enable"]] == ["profile.fgprof"]
+    assert {i["evidence"] for i in first["ids"]} == {"derived"}
+    assert "push SDK has no wall type" in report["beyond"]
+    assert "fgprof:time:nanoseconds::" in first["why"]
+
+
+def test_java_empty_cpu_in_a_container_is_not_blamed_on_perf_events(catalog):
+    why = advice.symptom_report(catalog, "java cpu profile empty in container", "java", "2.2.1")["recommendations"][0]["why"]
+    assert why.startswith("Not perf_events") and "ctimer" in why
+    assert catalog.languages["java"].types["cpu"].if_empty.startswith("A blocked perf_events is not the cause")
+
+
+def test_gc_pressure_ranks_bytes_first(catalog):
+    assert catalog.symptoms["gc-pressure"].suggest[0].type == "alloc_space"
+    java = advice.symptom_report(catalog, "gc pressure", "java", "2.2.1")["recommendations"]
+    assert [r["type"] for r in java] == ["alloc_space", "alloc_objects"]
+    assert "counts allocation samples, not objects" in java[1]["why"]
+
+
+def test_java_tlab_mode_names_the_alloy_release(catalog):
+    step = next(s for s in catalog.languages["java"].types["alloc_space"].enable if s.method == "alloy")
+    assert "Alloy 1.19" in step.how and "custom_arguments" in step.how and "--tlab" in step.how
+
+
+def test_dotnet_snippet_sets_the_library_path(catalog):
+    snippet = setup_report(catalog, "dotnet", ["cpu"], None, None)["snippet"]
+    assert "export LD_LIBRARY_PATH=/pyroscope" in snippet and "aarch64" in snippet
 
 
 def test_unavailable_lists_only_better_types_than_the_best_available(catalog):

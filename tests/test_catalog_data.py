@@ -38,7 +38,6 @@ NEWEST_ROWS = [
     ("CPU",            "Y Y Y Y Y Y Y Y Y Y"),
     ("Alloc Objects",  "Y Y Y . Y . . Y Y ."),
     ("Alloc Space",    "Y Y Y . Y . . Y Y ."),
-    ("Live Objects",   ". S . . . . . . . ."),
     ("Inuse Objects",  "Y . Y . Y . . S . ."),
     ("Inuse Space",    "Y . Y . Y S . S . ."),
     ("Goroutines",     "Y . . . . . . Y . ."),
@@ -49,8 +48,9 @@ NEWEST_ROWS = [
     ("Lock Count",     ". Y Y . . . . . Y ."),
     ("Lock Duration",  ". Y Y . . . . . Y ."),
     ("Exceptions",     ". . Y . . . . . . ."),
-    ("Wall",           ". Y Y . . . Y . Y ."),
+    ("Wall",           ". Y Y . . . Y S Y ."),
     ("Heap",           ". . Y . . . Y . . ."),
+    ("Live Objects",   ". S . . . . . . . ."),
     ("Goroutine Leak", "S . . . . . . . . ."),
     ("Off-CPU",        ". . . . . . . . . S"),
 ]
@@ -157,3 +157,18 @@ def test_texts_are_plain(catalog):
         for text in (t.measures, t.when_to_use, t.flamegraph_insight, t.caution, t.overhead, t.if_empty,
                      *t.cannot_show):
             assert not markup.search(text), text
+
+
+# The SDK releases the catalog's facts were read from (issue 10, freshness). A bump means re-reading the SDK.
+SDK_CHECKED = {
+    "go": "pyroscope-go 1.4.2", "java": "pyroscope-java 2.9.1", "dotnet": "Pyroscope.NET 1.4.0", "ruby": "pyroscope gem 1.1.1",
+    "python": "pyroscope-io 1.4.0", "rust": "pyroscope-rs 2.1.1", "nodejs": "@pyroscope/nodejs 0.6.4", "ebpf": "Alloy 1.18.1",
+}
+
+
+def test_every_language_records_the_release_it_was_checked_against(catalog):
+    assert {lang: entry.sdk_checked.split(",")[0].split(" (")[0] for lang, entry in catalog.languages.items()} == SDK_CHECKED
+    # Newer releases that could not be read are named, not guessed at.
+    assert "1.5.0" in catalog.languages["go"].sdk_checked and "not read" in catalog.languages["go"].sdk_checked
+    for lang in ("go", "java", "ebpf"):
+        assert "Alloy 1.19 only as release candidates" in catalog.languages[lang].sdk_checked

@@ -195,6 +195,13 @@ def test_python_tags_are_refused_and_never_run(cat, tmp_path, name):
     assert not marker.exists()
 
 
+def test_sdk_checked_must_name_a_release(cat):
+    line = replace(cat, "languages/go.yaml", "summary: Test summary for the go language.\n",
+                   "summary: Test summary for the go language.\nsdk_checked: the newest one\n")
+    [found] = assert_refused(lang_go(cat), "CAT007", f"languages/go.yaml:{line + 1}", only=True)
+    assert "sdk_checked" in found and "SDK release" in found
+
+
 @pytest.mark.parametrize("where", ["key", "document", "list item"])
 def test_python_tags_anywhere_are_refused(cat, tmp_path, where):
     marker = tmp_path / "PWNED"

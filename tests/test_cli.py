@@ -84,7 +84,7 @@ def test_lang_json_is_exact(lang, version):
         "pyroscope": version,
         "query": lang,
         "language": {
-            "id": lang, "name": raw["name"], "summary": raw["summary"],
+            "id": lang, "name": raw["name"], "summary": raw["summary"], "sdk_checked": raw["sdk_checked"],
             "methods": [{"id": mid, "name": meth["name"], "package": meth.get("package")}
                         for mid, meth in raw["methods"].items() if mid in {c["method"] for c in columns}],
             "covers": [c["covers"] for c in columns if c.get("covers")],
@@ -292,6 +292,17 @@ def test_list_json(kind, key):
     source = {"languages": LANGS, "types": {t: TYPES[t] for t in VERSIONS[NEWEST]["rows"]}, "symptoms": SYMPTOMS}[kind]
     assert [item[key] for item in got[kind]] == [i for i in _order(kind, source)]
     assert got["pyroscope"] == NEWEST
+    if kind == "languages":
+        assert {i["id"]: i["sdk_checked"] for i in got[kind]} == {k: v["sdk_checked"] for k, v in LANGS.items()}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lang_and_list_show_the_checked_release(lang):
+    checked = LANGS[lang]["sdk_checked"]
+    head = run("lang", lang, env=WIDE).stdout.splitlines()[:4]
+    assert f"Checked against: {checked}" in head
+    assert checked in run("list", "languages", env=WIDE).stdout
+    assert f"Checked against: {checked}" in run("lang", lang, "--format", "markdown").stdout
 
 
 def _order(kind, source):

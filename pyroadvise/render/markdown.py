@@ -55,6 +55,8 @@ def _sources(report: dict, show: bool) -> str:
 def lang(report: dict, show_sources: bool) -> str:
     lang_ = report["language"]
     out = f"# {lang_['name']} ({lang_['id']}), Pyroscope {report['pyroscope']}\n\n{lang_['summary']}\n\n"
+    if lang_.get("sdk_checked"):
+        out += f"{L.CHECKED}: {lang_['sdk_checked']}\n\n"
     out += _table([L.TYPE, "Via", L.SHOWS, L.WHEN, L.TURN_ON, L.QUERY], [
         [f"{i['name']} ({_code(i['type'])})", _via(i["methods"]), i["measures"], i["when_to_use"],
          _enable(i["enable"]), _ids(i["ids"])] for i in report["supported"]
@@ -124,8 +126,9 @@ def diff(report: dict, show_sources: bool) -> str:
 
 def listing(report: dict, show_sources: bool) -> str:
     if "languages" in report:
-        return _table([L.ID, L.NAME, L.ALIASES], [[_code(i["id"]), i["name"], ", ".join(i["aliases"])]
-                                                  for i in report["languages"]])
+        return _table([L.ID, L.NAME, L.ALIASES, L.CHECKED], [
+            [_code(i["id"]), i["name"], ", ".join(i["aliases"]), i.get("sdk_checked") or ""]
+            for i in report["languages"]])
     if "types" in report:
         return _table([L.ID, L.NAME, L.UNIT, L.LANGUAGES], [
             [_code(i["id"]), i["name"], i["unit"], ", ".join(i["languages"])] for i in report["types"]])

@@ -162,6 +162,8 @@ def lang(report: dict) -> list:
     head.append(f" ({language['id']}), Pyroscope {report['pyroscope']}")
     head.append("\n")
     head.append(language["summary"], style="muted")
+    if language.get("sdk_checked"):
+        head.append(f"\n{L.CHECKED}: {language['sdk_checked']}", style="muted")
     rows = []
     for item in report["supported"]:
         via = _via(item["methods"])
@@ -250,9 +252,10 @@ def _methods_text(via: list[dict]) -> str:
 def listing(report: dict) -> list:
     kind = next(k for k in ("languages", "types", "symptoms") if k in report)
     if kind == "languages":
-        table = _table(L.ID, L.NAME, L.ALIASES)
+        table = _table(L.ID, L.NAME, L.ALIASES, L.CHECKED)
         for item in report[kind]:
-            table.add_row(Text(item["id"], style="type.id"), item["name"], ", ".join(item["aliases"]))
+            table.add_row(Text(item["id"], style="type.id"), item["name"], ", ".join(item["aliases"]),
+                          item.get("sdk_checked") or "")
     elif kind == "types":
         table = _table(L.ID, L.NAME, L.UNIT, L.LANGUAGES)
         for item in report[kind]:
