@@ -201,6 +201,7 @@ class Vocabulary(Record):
     signals: dict[str, Signal]
     cues: dict[str, tuple[str, ...]]  # language id -> words that name its runtime, frameworks and APIs
     weak: tuple[str, ...]  # words that count at a fraction of their weight
+    percent_of: tuple[str, ...]  # the resources a percentage can be about (empty: any)
 
 
 class Catalog(Record):

@@ -144,6 +144,7 @@ VOCABULARY = record({
     }))),
     "cues": required(mapping_of(_WORDS)),
     "weak": optional(list_of(text)),
+    "percent_of": optional(list_of(text)),
 })
 
 VERSION_FILE = record({

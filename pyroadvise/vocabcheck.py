@@ -16,7 +16,7 @@ def vocabulary(self, languages) -> m.Vocabulary:
     """vocabulary.yaml (optional: without it, phrases alone are matched)."""
     data, ctx = self.file("vocabulary.yaml")
     if data is None:
-        return m.Vocabulary((), (), {}, {}, {}, {}, {}, {}, {}, ())
+        return m.Vocabulary((), (), {}, {}, {}, {}, {}, {}, {}, (), ())
     self.vocabulary_ctx = ctx
     terms: dict[str, tuple[str, ...]] = {}
     for i, entry in _entries(data["terms"]):
@@ -38,6 +38,10 @@ def vocabulary(self, languages) -> m.Vocabulary:
     for level in percent:
         if level not in levels:
             ctx.report("CAT010", ("percent", level), _unknown("level", level, levels))
+    percent_of = _strings(data["percent_of"] or [])
+    for j, resource in enumerate(percent_of):
+        if resource not in resources:
+            ctx.report("CAT010", ("percent_of", j), _unknown("resource", resource, resources))
     signals: dict[str, m.Signal] = {}
     for i, sig in _entries(data["signals"]):
         path = ("signals", i)
@@ -66,7 +70,7 @@ def vocabulary(self, languages) -> m.Vocabulary:
                     where = (group, name, j) if group != "terms" else (group,)
                     ctx.report("CAT013", where, f"{word!r} already belongs to {owner!r} in {group}")
     return m.Vocabulary(_strings(data["clause_breaks"]), _strings(data["negations"]), terms, resources, levels,
-                        implied, percent, signals, cues, _strings(data["weak"] or []))
+                        implied, percent, signals, cues, _strings(data["weak"] or []), percent_of)
 
 def readable(self, stopwords, vocabulary: m.Vocabulary) -> None:
     """CAT024: a phrase or form that reads as nothing; CAT025: a vocabulary word that is a stop word."""

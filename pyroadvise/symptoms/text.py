@@ -20,7 +20,7 @@ _POSSESSIVE = re.compile(r"(?<=[^\W_])'s\b", re.IGNORECASE)
 _APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W_])")
 _PIECE = r"[^\W_]+"
 _TOKENS = re.compile(
-    r"(?P<pct>\d+(?:[.,]\d+)?)\s*%"
+    r"(?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|percent\b|pct\b)"
     rf"|(?P<word>(?:(?<![\w.])\.(?=[^\W\d_]))?{_PIECE}(?:[._\-/+#]+{_PIECE})*[+#]*)"
     r"|(?P<brk>[,;:!?()\[\]{}<>|\"=]|\.(?!\w)|\s-\s)"
 )

@@ -40,6 +40,7 @@ class Compiled:
         self.percent = dict(vocab.percent)
         self.signals = {(s.resource, s.level): sid for sid, s in vocab.signals.items()}
         self.resource_of = {sid: s.resource for sid, s in vocab.signals.items()}
+        self.percent_of = frozenset(vocab.percent_of)
         self.scale = tuple(vocab.levels)  # a negated level means the other one, on a two-level scale
 
     def export(self) -> dict:
@@ -104,12 +105,12 @@ class Compiled:
         for clause in sorted({c for _, c, *_ in levels}):
             here_levels = [lv for lv in levels if lv[1] == clause]
             here_res = [r for r in resources if r[1] == clause]
-            if len({r[2] for r in here_res}) == 1 and len({(lv[2], lv[4]) for lv in here_levels}) > 1:
-                continue  # one resource, said to be high and low ("high idle CPU"): no reading is safe
+            if _torn(here_res, here_levels):
+                continue  # one resource, said to be high and low right next to it ("high idle CPU")
             paired: dict[int, tuple] = {}
             used: set[int] = set()
             pairs = sorted(((abs(r[0] - lv[0]), r[0], i, j) for i, r in enumerate(here_res)
-                            for j, lv in enumerate(here_levels)))
+                            for j, lv in enumerate(here_levels) if self._fits(r, lv)))
             for _, _, i, j in pairs:
                 if i in paired or j in used:
                     continue
@@ -118,16 +119,21 @@ class Compiled:
             for i, r in enumerate(here_res):
                 lv = paired.get(i)
                 if lv is None:  # "disk and memory are low": a resource joined to a paired one shares its level
-                    lv = next((paired[k] for k in paired if _joined(toks, here_res[k][0], r[0])), None)
+                    lv = next((paired[k] for k in paired if _joined(toks, here_res[k][0], r[0])
+                               and self._fits(r, paired[k])), None)
                 if lv is not None:
                     self._signal(out, r[2], lv, f"{r[3]} {lv[3]}" if r[0] < lv[0] else f"{lv[3]} {r[3]}")
             for j, lv in enumerate(here_levels):
-                if j in used or here_res:
+                if j in used or any(self._fits(r, lv) for r in here_res):
                     continue
                 resource = self.implied.get(self._key(lv[3]))
                 if resource:
                     self._signal(out, resource, lv, lv[3])
         return out
+
+    def _fits(self, resource: tuple, level: tuple) -> bool:
+        """A percentage reads only on the resources measured in percent."""
+        return not (level[3].endswith("%") and self.percent_of and resource[2] not in self.percent_of)
 
     def _signal(self, out: dict[str, str], resource: str, level: tuple, words: str) -> None:
         name = level[2]
@@ -139,6 +145,15 @@ class Compiled:
         sid = self.signals.get((resource, name))
         if sid and not any(self.resource_of[o] == resource for o in out):
             out[sid] = words  # the first reading of a resource stands ("100% CPU ... then idles")
+
+
+def _torn(resources: list[tuple], levels: list[tuple]) -> bool:
+    """One resource with its two nearest level words, both within two words of it, saying opposite things."""
+    if len({r[2] for r in resources}) != 1 or len(levels) < 2:
+        return False
+    at = resources[0][0]
+    near = sorted(levels, key=lambda lv: abs(lv[0] - at))[:2]
+    return all(abs(lv[0] - at) <= 2 for lv in near) and (near[0][2], near[0][4]) != (near[1][2], near[1][4])
 
 
 def _joined(toks: list[Token], a: int, b: int) -> bool:
