@@ -61,9 +61,11 @@ def _typos(index: Index, features: dict[str, str]) -> dict[str, tuple[str, float
 
             for candidate in candidates:
                 distance = OSA.distance(piece, candidate, score_cutoff=limit)
-                if distance <= limit:
-                    target = index.raw[candidate]
-                    factor = TYPO_1 if distance == 1 else TYPO_2
+                if distance > limit:
+                    continue
+                factor = TYPO_1 if distance == 1 else TYPO_2
+                # What the catalog word reads as: its stem, or the term it spells ("exceptions" is ~exception).
+                for target in [index.raw[candidate], *index.compiled.read(candidate).features]:
                     if target in index.weight and out.get(target, ("", 0))[1] < factor:
                         out[target] = (piece, factor)
     return out
