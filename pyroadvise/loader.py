@@ -102,7 +102,7 @@ def read_cache(path: Path, raw: dict[str, bytes]) -> Catalog | None:
         from .snapshot import decode
 
         catalog = decode(cache["catalog"])
-        _extras[:] = [(catalog, cache.get("extra", {}))]
+        _loaded[:] = [(catalog, path, cache["stamp"])]
         return catalog
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
@@ -116,21 +116,41 @@ def cache_text(directory: Path) -> str:
 
     raw = read_files(directory)
     catalog = build(parse_files(raw))
-    from .symptoms.index import Index
-
-    extra = {"symptom_index": Index(catalog).export()}
-    payload = {"stamp": _stamp(raw), "catalog": encode(catalog), "extra": extra}
+    payload = {"stamp": _stamp(raw), "catalog": encode(catalog)}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-_extras: list = []  # (catalog, its cache's "extra" section): data derived from the catalog, read on demand
+_loaded: list = []  # (catalog, cache path, stamp) of the catalog last read from a cache
+
+
+def side_file(cache: Path) -> Path:
+    """Where the symptom index of a cache lives: beside it, read only by the symptom command."""
+    return cache.with_name(cache.stem + "-symptoms.json")
+
+
+def side_text(directory: Path) -> str:
+    """The side file's content for a catalog directory (which must be valid): the symptom engine's index."""
+    import json
+
+    from .symptoms.index import Index
+
+    raw = read_files(directory)
+    payload = {"stamp": _stamp(raw), "symptom_index": Index(build(parse_files(raw))).export()}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def cached_extra(catalog: Catalog, name: str) -> Any:
-    """Derived data that the start-up cache holds for this catalog (e.g. the symptom index), else None."""
-    for cat, extra in _extras:
+    """Derived data kept beside the start-up cache this catalog came from (e.g. the symptom index), else None."""
+    import json
+
+    for cat, path, stamp in _loaded:
         if cat is catalog:
-            return extra.get(name)
+            try:
+                with open(side_file(path), encoding="utf-8") as handle:
+                    side = json.load(handle)
+                return side[name] if side["stamp"] == stamp else None
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
     return None
 
 

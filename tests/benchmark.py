@@ -211,7 +211,7 @@ def bench_matching(repeat: int) -> tuple[float, list[tuple[int, int, float]]]:
     """One query, in process, on a loaded catalog (symptom index from the start-up cache): the shipped
     catalog, then synthetic catalogs 1x to 10x its size. Returns ms per query and the scaling rows."""
     sys.path.insert(0, str(ROOT))
-    from pyroadvise.loader import cache_text, load_catalog
+    from pyroadvise.loader import cache_text, load_catalog, side_file, side_text
     from pyroadvise.symptoms import answer
     from pyroadvise.symptoms.index import index_for
 
@@ -228,6 +228,7 @@ def bench_matching(repeat: int) -> tuple[float, list[tuple[int, int, float]]]:
             directory = synthetic_catalog(factor, Path(tmp) / f"catalog{factor}")
             cache = Path(tmp) / f"cache{factor}.json"
             cache.write_text(cache_text(directory), encoding="utf-8")
+            side_file(cache).write_text(side_text(directory), encoding="utf-8")
             catalog = load_catalog(directory, cache)
             scaling.append((factor, len(catalog.symptoms), per_query(catalog)))
     return shipped, scaling
