@@ -15,6 +15,7 @@ from .vocabulary import Compiled
 
 
 WEAK = 0.4  # the share of its weight a weak word keeps (vocabulary.yaml, weak)
+SIGNAL = 0.6  # a signal matched in a phrase; each symptom's own `signals` weights say the rest
 
 
 class Entry:
@@ -68,7 +69,8 @@ class Index:
         weak |= {k[0] for k in self.compiled.cues if len(k) == 1}
         # So do level words ("high", "idle"): what they say is read as a signal, in its clause.
         weak |= {k[0] for k in self.compiled.levels if len(k) == 1}
-        self.weight = {f: math.log((n + 1) / (d + 0.5)) * (WEAK if f.lstrip("!") in weak else 1.0)
+        self.weight = {f: math.log((n + 1) / (d + 0.5)) * (WEAK if f.lstrip("!") in weak else
+                                                           SIGNAL if f.startswith("@") else 1.0)
                        for f, d in df.items()}
         self.raw = raw  # catalog words (5 letters or more) -> their stem, for typos
         self._readings = readings
