@@ -149,6 +149,10 @@ def answer(catalog: Catalog, text: str, language: str | None = None) -> Answer:
     else:
         confidence = "low"
     others = tuple(r.symptom for r in ranked[1:4] if r.score >= CLOSE * top.score)
+    if index.by_id[top.symptom].symptom.triage and whole:
+        # A vague question, read as such: its triage names the branches, and that is the answer.
+        confidence = "medium" if confidence == "low" else confidence
+        others = ()
     matched = _evidence(index, top, reading.features, reading.signals, typos)
     return Answer(top.symptom, confidence, language, source, cues, matched, others, tuple(ranked))
 
