@@ -41,9 +41,16 @@ class Index:
                               for sid, phrases in cached["phrases"]]
         self.entries = [Entry(s, [(t, f, sum(self.weight[x] for x in f)) for t, f in ps]) for s, ps in self._readings]
         self.by_id = {e.symptom.id: e for e in self.entries}
-        self.raw_by_length: dict[int, list[tuple[str, frozenset]]] = {}
-        for word in self.raw:
-            self.raw_by_length.setdefault(len(word), []).append((word, frozenset(word)))
+        self._by_length: dict[int, list[tuple[str, frozenset]]] | None = None
+
+    @property
+    def raw_by_length(self) -> dict[int, list[tuple[str, frozenset]]]:
+        """Catalog words by length, with their letters: built only when a word may be a typo."""
+        if self._by_length is None:
+            self._by_length = {}
+            for word in self.raw:
+                self._by_length.setdefault(len(word), []).append((word, frozenset(word)))
+        return self._by_length
 
     def _build(self, catalog: Catalog) -> None:
         read = self.compiled.read
