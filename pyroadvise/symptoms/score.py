@@ -16,6 +16,7 @@ TYPO_1 = 0.8  # weight factor of a word one edit from a catalog word
 TYPO_2 = 0.65  # two edits (words of 8 letters or more)
 OTHER_FEATURES = 0.3  # features of the symptom outside its best phrase
 OWN_RUNTIME = 1.15  # a symptom tied to the language asked about beats its generic twin
+UNKNOWN_RUNTIME = 0.8  # ... and with no language known, the generic twin comes first
 CLOSE = 0.7  # alternatives score at least this share of the winner
 HIGH, MEDIUM = 3.0, 1.6  # score floors of the confidence grades
 HIGH_MARGIN, MEDIUM_MARGIN = 0.8, 0.92  # ... and the most the runner-up may score, as a share of the winner
@@ -109,6 +110,8 @@ def _rank(index: Index, features: dict[str, str], language: str | None,
         score += sum(symptom.signals.get(s, 0.0) for s in signals)
         if language and symptom.runtimes and language in symptom.runtimes:
             score *= OWN_RUNTIME
+        elif not language and symptom.runtimes:
+            score *= UNKNOWN_RUNTIME
         if score > 0:
             out.append((-score, order, Ranked(symptom.id, round(score, 3), best_phrase, round(best_cov, 3),
                                               tuple(sorted(common)))))
