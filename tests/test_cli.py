@@ -415,3 +415,13 @@ def test_invalid_catalog_exits_1_naming_file_and_line(tmp_path):
     assert result.exit_code == 1 and result.stdout == ""
     assert "CAT006 types.yaml:" in result.stderr and "'sometimes' must be one of: delta, snapshot" in result.stderr
     assert f"pyroadvise catalog check {bad}" in result.stderr
+
+
+def test_java_memory_leak_opens_live_objects_first():
+    """Issue 10's promise, as the user types it: the first answer is the live-object series, with its ID."""
+    data = run("symptom", "memory leak", "--lang", "java", "--format", "json").json()
+    first = data["recommendations"][0]
+    assert (first["type"], [i["id"] for i in first["ids"]]) == ("live_objects", ["memory:live:count:objects:count"])
+    out = run("symptom", "memory leak", "--lang", "java", env=WIDE).stdout
+    rows = [line for line in out.splitlines() if line[:4].strip().rstrip(".").isdigit()]
+    assert rows[0].split()[1:3] == ["Live", "Objects"], rows
