@@ -12,7 +12,7 @@ _pyroadvise_options() {
     case "$1" in
         "") echo "--version --help -h" ;;
         "lang") echo "--long --format -f --pyroscope -p --sources --color --help -h" ;;
-        "symptom") echo "--lang -l --format -f --pyroscope -p --sources --color --help -h" ;;
+        "symptom") echo "--lang -l --format -f --pyroscope -p --sources --color --explain --help -h" ;;
         "type") echo "--format -f --pyroscope -p --sources --color --help -h" ;;
         "matrix") echo "--diff --format -f --pyroscope -p --sources --color --help -h" ;;
         "list") echo "--format -f --pyroscope -p --color --help -h" ;;
@@ -91,7 +91,7 @@ _pyroadvise() {
     fi
     case "$node|#$npos" in
         "lang|#0") COMPREPLY=($(compgen -W "go java dotnet ruby python rust nodejs ebpf" -- "$cur")) ;;
-        "symptom|#"*) COMPREPLY=($(compgen -W "memory-leak oom-killed gc-pressure gc-frames-in-cpu heap-smaller-than-rss rss-high-after-spike alloc-smaller-than-inuse native-memory-invisible java-exit-137 java-heap-oom who-retains-memory high-cpu cpu-spike syscalls-dominate hot-function-share nodejs-event-loop native-no-sdk cpu-by-label unknown-frames java-cpu-empty-container java-cpu-and-wall slow-but-idle slow-external-calls slow-startup python-async-slow python-gil-idle-threads ruby-waiting-io slow-span wall-exceeds-elapsed lock-contention lock-holder-vs-waiter goroutine-leak deadlock-hang blocked-on-channel throughput-plateau threadpool-starvation exceptions profiling-overhead mutex-profile-empty block-profile-empty go-types-missing go-no-wall java-only-cpu dotnet-only-cpu nodejs-no-heap nodejs-no-cpu python-no-memory ebpf-no-memory which-profile-type-id" -- "$cur")) ;;
+        "symptom|#"*) COMPREPLY=($(compgen -W "memory-leak oom-killed gc-pressure gc-frames-in-cpu heap-smaller-than-rss rss-high-after-spike alloc-smaller-than-inuse native-memory-invisible java-exit-137 java-heap-oom who-retains-memory high-cpu cpu-spike syscalls-dominate hot-function-share nodejs-event-loop native-no-sdk cpu-by-label unknown-frames java-cpu-empty-container java-cpu-and-wall slow-but-idle slow-service async-runtime-blocked slow-external-calls slow-startup python-async-slow python-gil-idle-threads ruby-waiting-io slow-span wall-exceeds-elapsed lock-contention lock-holder-vs-waiter goroutine-leak deadlock-hang blocked-on-channel throughput-plateau threadpool-starvation exceptions profiling-overhead mutex-profile-empty block-profile-empty go-types-missing go-no-wall java-only-cpu dotnet-only-cpu nodejs-no-heap nodejs-no-cpu python-no-memory ebpf-no-memory which-profile-type-id" -- "$cur")) ;;
         "type|#0") COMPREPLY=($(compgen -W "cpu alloc_objects alloc_space inuse_objects inuse_space goroutines mutex_count mutex_duration block_count block_duration lock_count lock_duration exceptions wall heap live_objects goroutine_leak off_cpu" -- "$cur")) ;;
         "list|#0") COMPREPLY=($(compgen -W "languages types symptoms" -- "$cur")) ;;
         "setup|#0") COMPREPLY=($(compgen -W "go java dotnet ruby python rust nodejs ebpf" -- "$cur")) ;;

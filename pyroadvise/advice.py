@@ -97,10 +97,38 @@ def lang_report(catalog: m.Catalog, name: str, version_name: str | None) -> dict
     }
 
 
-def symptom_report(catalog: m.Catalog, text: str, lang_name: str | None, version_name: str | None) -> dict:
+def symptom_report(catalog: m.Catalog, text: str, lang_name: str | None, version_name: str | None,
+                   explain: bool = False) -> dict:
     version = lookup.version(catalog, version_name)
     lang = lookup.language(catalog, lang_name) if lang_name is not None else None
-    symptom, others = _match_symptom(catalog, text)
+    found = _match_symptom(catalog, text, lang.id if lang else None)
+    symptom = catalog.symptoms[found.symptom]
+    if lang is None and found.language:
+        lang = catalog.languages[found.language]
+    recommendations, unavailable, beyond, refs = _answer_for(catalog, version, symptom, lang)
+    report = {
+        "pyroscope": version.id,
+        "query": text,
+        "language": ({"id": lang.id, "name": lang.name, "from": found.language_from, "cues": list(found.cues)}
+                     if lang else None),
+        "symptom": {"id": symptom.id, "name": symptom.name, "category": symptom.category},
+        "confidence": found.confidence,
+        "matched": list(found.matched),
+        "triage": _triage(catalog, version, symptom, lang),
+        "other_matches": [_other(catalog.symptoms[s], lang) for s in found.others],
+        "recommendations": recommendations,
+        "unavailable": unavailable,
+        "beyond": beyond,
+        "sources": _sources(catalog, *refs),
+    }
+    if explain:
+        report["explain"] = {"ranking": [{"id": r.symptom, "score": r.score, "phrase": r.phrase,
+                                          "coverage": r.coverage} for r in found.ranked[:5]]}
+    return report
+
+
+def _answer_for(catalog: m.Catalog, version: m.Version, symptom: m.Symptom, lang: m.Language | None):
+    """Recommendations (best first), what would help but is missing, the beyond text, the sources."""
     entry = symptom.languages.get(lang.id) if lang else None
     ranking = entry.suggest if entry and entry.suggest is not None else symptom.suggest
     beyond = (entry.beyond if entry else None) or symptom.beyond
@@ -125,41 +153,54 @@ def symptom_report(catalog: m.Catalog, text: str, lang_name: str | None, version
             if holders:
                 recommendations.append(_recommendation(catalog.types[suggestion.type], suggestion) |
                                        {"languages": holders})
-    return {
-        "pyroscope": version.id,
-        "query": text,
-        "language": {"id": lang.id, "name": lang.name} if lang else None,
-        "symptom": {"id": symptom.id, "name": symptom.name, "category": symptom.category},
-        "other_matches": [{"id": s.id, "name": s.name} for s in others],
-        "recommendations": recommendations,
-        "unavailable": unavailable,
-        "beyond": beyond,
-        "sources": _sources(catalog, *refs),
-    }
+    return recommendations, unavailable, beyond, refs
+
+
+def _triage(catalog: m.Catalog, version: m.Version, symptom: m.Symptom, lang: m.Language | None) -> list[dict]:
+    """For a vague question: each branch's condition and the first types of the symptom it leads to."""
+    out = []
+    for branch in symptom.triage:
+        recs = _answer_for(catalog, version, catalog.symptoms[branch.symptom], lang)[0]
+        out.append({"if": branch.condition, "symptom": branch.symptom, "types": [r["type"] for r in recs[:3]]})
+    return out
+
+
+def _other(symptom: m.Symptom, lang: m.Language | None) -> dict:
+    command = f"pyroadvise symptom {symptom.id}" + (f" --lang {lang.id}" if lang else "")
+    return {"id": symptom.id, "name": symptom.name, "command": command}
 
 
 def _recommendation(t: m.ProfileType, suggestion: m.Suggestion) -> dict:
     return _type_head(t) | {"why": suggestion.why, "flamegraph_insight": t.flamegraph_insight, "caution": t.caution}
 
 
-def _match_symptom(catalog: m.Catalog, text: str) -> tuple[m.Symptom, list[m.Symptom]]:
-    from .match import CLOSE, MIN_SCORE, rank, words
+def _match_symptom(catalog: m.Catalog, text: str, lang_id: str | None):
+    from .symptoms import answer, has_words
 
-    if not words(text):
+    if not has_words(text):
         raise UsageProblem(
             "Describe the symptom in a few words.",
             ['For example: pyroadvise symptom "memory keeps growing" --lang go',
              "See every symptom: pyroadvise list symptoms"],
         )
-    ranked = rank(catalog, text)
-    if not ranked or ranked[0].score < MIN_SCORE:
-        near = [catalog.symptoms[r.symptom].id for r in ranked[:3] if r.score > 0.25]
-        hints = [f"Closest symptoms: {', '.join(near)}."] if near else []
+    found = answer(catalog, text, lang_id)
+    if found.symptom is None and found.others:
+        lang = catalog.languages[found.language]
+        other = catalog.symptoms[found.others[0]]
+        owners = " or ".join(catalog.languages[r].name for r in other.runtimes)
+        raise UsageProblem(f"'{shown(text)}' reads as '{other.name}', which belongs to {owners}, not {lang.name}.",
+                           [f"For {owners}: pyroadvise symptom {other.id} --lang {other.runtimes[0]}",
+                            f"For {lang.name}, describe what you see (slow requests, high CPU, memory growing...).",
+                            "See every symptom: pyroadvise list symptoms"])
+    if found.symptom is None:
+        hints = []
+        if found.language:
+            name = catalog.languages[found.language].name
+            hints.append(f"Advising for {name} needs a symptom too, e.g. memory keeps growing, high CPU, slow requests.")
         raise UsageProblem(f"No symptom matches '{shown(text)}'.",
-                           hints + ["See every symptom: pyroadvise list symptoms"])
-    best = ranked[0]
-    others = [r for r in ranked[1:4] if r.score >= MIN_SCORE and best.score - r.score <= CLOSE]
-    return catalog.symptoms[best.symptom], [catalog.symptoms[r.symptom] for r in others]
+                           ["It holds no word the symptom catalog knows."] + hints +
+                           ["See every symptom: pyroadvise list symptoms"])
+    return found
 
 
 def type_report(catalog: m.Catalog, name: str, version_name: str | None) -> dict:

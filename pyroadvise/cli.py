@@ -139,18 +139,24 @@ def symptom(
     pyroscope: VersionOpt = None,
     sources: SourcesOpt = False,
     color: ColorOpt = Color.auto,
+    explain: Annotated[bool, typer.Option("--explain", help="Also show the words and signals that decided, "
+                                                             "and how the symptoms ranked.")] = False,
 ) -> None:
     """Rank the profile types that answer a symptom, with why and what the flame graph will show.
 
+    Whole sentences, pasted errors and typos are fine. A runtime named in the text (JVM, Kestrel,
+    gunicorn, goroutine...) picks the language unless --lang is given; the answer says how sure it is.
+
     \b
     Examples:
-      pyroadvise symptom memory keeps growing --lang go
+      pyroadvise symptom pods keep getting OOMKilled, exit code 137 --lang go
       pyroadvise symptom "p99 high but cpu idle" --lang java
-      pyroadvise symptom deadlok --lang go        (typos are fine)
+      pyroadvise symptom the JVM heap keeps climbing between deploys
+      pyroadvise symptom deadlok --lang go --explain   (typos are fine)
     """
     from .advice import symptom_report
 
-    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources, color)
+    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope, explain), sources, color)
 
 
 @command("type", short_help="One profile type in depth, and how each language turns it on.")

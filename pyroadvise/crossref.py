@@ -78,12 +78,14 @@ class _Assembler:
         languages = _in_table_order(languages, versions)
         self.have = {(v.id, lang): frozenset(types) for v in versions.values()
                      for lang, types in availability(v, languages).items()}
-        symptoms, stopwords = self.symptoms(types, languages, versions)
+        vocabulary = self.vocabulary(languages)
+        symptoms, stopwords = self.symptoms(types, languages, versions, vocabulary)
         self.matrix_against_languages(types, languages, versions)
+        self.words_the_matcher_can_read(symptoms, stopwords, vocabulary)
         for ctx, path, ref in self.source_refs:
             if ref not in sources:
                 ctx.report("CAT010", path, _unknown("source", ref, sources))
-        return m.Catalog(types, languages, symptoms, versions, sources, stopwords, query_hint)
+        return m.Catalog(types, languages, symptoms, versions, sources, stopwords, query_hint, vocabulary)
 
     def file(self, rel: str) -> tuple[Any, Context | None]:
         return self.checked.get(rel, (None, None))
@@ -254,7 +256,17 @@ class _Assembler:
         return m.Version(data["pyroscope"], data["title"], data["layout"], _strings(data["changes"]),
                          tuple(columns), rows, self.refs(ctx, ("sources",), data["sources"]))
 
-    def symptoms(self, types, languages, versions) -> tuple[dict[str, m.Symptom], frozenset[str]]:
+    def vocabulary(self, languages) -> m.Vocabulary:
+        from .vocabcheck import vocabulary
+
+        return vocabulary(self, languages)
+
+    def words_the_matcher_can_read(self, symptoms, stopwords, vocabulary: m.Vocabulary) -> None:
+        from .vocabcheck import readable
+
+        readable(self, stopwords, vocabulary)
+
+    def symptoms(self, types, languages, versions, vocabulary=None) -> tuple[dict[str, m.Symptom], frozenset[str]]:
         data, ctx = self.file("symptoms.yaml")
         out: dict[str, m.Symptom] = {}
         if data is None:
@@ -281,11 +293,26 @@ class _Assembler:
                 if entry["suggest"] is not None:
                     suggest = self.suggestions(ctx, path + ("languages", lang_id, "suggest"), entry["suggest"], types)
                 per_language[lang_id] = m.SymptomLanguage(suggest, entry["beyond"])
+            runtimes = _strings(s["runtimes"] or [])
+            for j, lang_id in enumerate(runtimes):
+                if lang_id not in languages:
+                    ctx.report("CAT010", path + ("runtimes", j), _unknown("language", lang_id, languages))
+            signals = {k: v for k, v in (s["signals"] or {}).items() if v is not BAD}
+            for sid in signals:
+                if vocabulary is not None and sid not in vocabulary.signals:
+                    ctx.report("CAT010", path + ("signals", sid), _unknown("signal", sid, vocabulary.signals))
+            triage = tuple(m.Triage(t["if"], t["symptom"]) for _, t in _entries(s["triage"] or []))
             symptom = m.Symptom(s["id"], s["name"], s["category"], _strings(s["phrases"]),
                                 self.suggestions(ctx, path + ("suggest",), s["suggest"], types),
-                                per_language, s["beyond"], self.refs(ctx, path + ("sources",), s["sources"]))
+                                per_language, s["beyond"], self.refs(ctx, path + ("sources",), s["sources"]),
+                                runtimes, signals, triage)
             out[s["id"]] = symptom
             self.every_language_answered(ctx, path, symptom, languages, versions)
+        for i, s in _entries(data["symptoms"]):
+            for j, branch in _entries(s["triage"] or []):
+                if branch["symptom"] not in out or branch["symptom"] == s["id"]:
+                    ctx.report("CAT010", ("symptoms", i, "triage", j, "symptom"),
+                               _unknown("symptom", branch["symptom"], [k for k in out if k != s["id"]]))
         stopwords = frozenset(w.casefold() for w in _strings(data["stopwords"]))
         return out, stopwords
 
@@ -308,6 +335,8 @@ class _Assembler:
             # such group once, and name every language in it.
             groups: dict[frozenset[str] | str, list[str]] = {}
             for lang_id in languages:
+                if symptom.runtimes and lang_id not in symptom.runtimes:
+                    continue  # a symptom tied to other runtimes never answers this one
                 have = self.have[(version.id, lang_id)]
                 groups.setdefault(lang_id if lang_id in symptom.languages else have, []).append(lang_id)
             for group in groups.values():

@@ -101,7 +101,9 @@ def read_cache(path: Path, raw: dict[str, bytes]) -> Catalog | None:
             return None
         from .snapshot import decode
 
-        return decode(cache["catalog"])
+        catalog = decode(cache["catalog"])
+        _loaded[:] = [(catalog, path, cache["stamp"])]
+        return catalog
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
@@ -116,6 +118,40 @@ def cache_text(directory: Path) -> str:
     catalog = build(parse_files(raw))
     payload = {"stamp": _stamp(raw), "catalog": encode(catalog)}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+_loaded: list = []  # (catalog, cache path, stamp) of the catalog last read from a cache
+
+
+def side_file(cache: Path) -> Path:
+    """Where the symptom index of a cache lives: beside it, read only by the symptom command."""
+    return cache.with_name(cache.stem + "-symptoms.json")
+
+
+def side_text(directory: Path) -> str:
+    """The side file's content for a catalog directory (which must be valid): the symptom engine's index."""
+    import json
+
+    from .symptoms.index import Index
+
+    raw = read_files(directory)
+    payload = {"stamp": _stamp(raw), "symptom_index": Index(build(parse_files(raw))).export()}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def cached_extra(catalog: Catalog, name: str) -> Any:
+    """Derived data kept beside the start-up cache this catalog came from (e.g. the symptom index), else None."""
+    import json
+
+    for cat, path, stamp in _loaded:
+        if cat is catalog:
+            try:
+                with open(side_file(path), encoding="utf-8") as handle:
+                    side = json.load(handle)
+                return side[name] if side["stamp"] == stamp else None
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+    return None
 
 
 def build(files: dict[str, tuple[Any, dict]]) -> Catalog:

@@ -170,6 +170,13 @@ class SymptomLanguage(Record):
     beyond: str | None
 
 
+class Triage(Record):
+    """One branch of a vague question: when ``condition`` holds, the answer of ``symptom``."""
+
+    condition: str
+    symptom: str
+
+
 class Symptom(Record):
     id: str
     name: str
@@ -179,6 +186,32 @@ class Symptom(Record):
     languages: dict[str, SymptomLanguage]
     beyond: str | None
     sources: tuple[str, ...]
+    runtimes: tuple[str, ...]  # the languages this symptom belongs to; empty: every language
+    signals: dict[str, float]  # signal id -> how much it speaks for (+) or against (-) this symptom
+    triage: tuple[Triage, ...]  # for vague questions: how to tell which branch you are in
+
+
+class Signal(Record):
+    """A resource at a level ('cpu' 'high'), read from one clause of the text."""
+
+    resource: str
+    level: str
+
+
+class Vocabulary(Record):
+    """The words the symptom engine reads (vocabulary.yaml); see pyroadvise/symptoms/."""
+
+    clause_breaks: tuple[str, ...]
+    negations: tuple[str, ...]
+    terms: dict[str, tuple[str, ...]]  # term -> its spellings (several words each, at most)
+    resources: dict[str, tuple[str, ...]]  # resource -> words that name it
+    levels: dict[str, tuple[str, ...]]  # level -> words that say it
+    implied: dict[str, tuple[str, ...]]  # resource -> level words that name it when the clause names none
+    percent: dict[str, float]  # level -> the threshold a percentage must pass ("high": 70 means >= 70)
+    signals: dict[str, Signal]
+    cues: dict[str, tuple[str, ...]]  # language id -> words that name its runtime, frameworks and APIs
+    weak: tuple[str, ...]  # words that count at a fraction of their weight
+    percent_of: tuple[str, ...]  # the resources a percentage can be about (empty: any)
 
 
 class Catalog(Record):
@@ -189,6 +222,7 @@ class Catalog(Record):
     sources: dict[str, Source]
     stopwords: frozenset[str]
     query_hint: str
+    vocabulary: Vocabulary
 
     @property
     def newest(self) -> str:

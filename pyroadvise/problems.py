@@ -32,7 +32,9 @@ CODES: dict[str, str] = {
     "CAT021": "profile type appears in no version's matrix",
     "CAT022": "profile type ID not of the form name:sample_type:sample_unit:period_type:period_unit",
     "CAT023": "version not of the form MAJOR.MINOR.PATCH",
-    "CAT024": "doctor check raised by the code but missing from catalog/doctor, or defined there and never raised",
+    "CAT024": "symptom phrase or vocabulary form that holds no word the matcher reads",
+    "CAT025": "vocabulary word that is also a stop word, negation or clause break",
+    "CAT026": "doctor check raised by the code but missing from catalog/doctor, or defined there and never raised",
 }
 
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .loader import cache_text
+from .loader import cache_text, side_file, side_text
 
 COMPLETIONS = {"bash": "completions/pyroadvise.bash", "zsh": "completions/_pyroadvise",
                "fish": "completions/pyroadvise.fish"}
@@ -66,7 +66,8 @@ def readme_text(root: Path, current: str) -> str:
 
 def targets(root: Path) -> dict[Path, str]:
     """Every generated file and the content it should have."""
-    out = {root / "pyroadvise" / "catalog-cache.json": cache_text(root / "catalog")}
+    cache = root / "pyroadvise" / "catalog-cache.json"
+    out = {cache: cache_text(root / "catalog"), side_file(cache): side_text(root / "catalog")}
     for shell, rel in COMPLETIONS.items():
         out[root / rel] = run_cli(root, ["completion", shell])
     readme = root / "README.md"

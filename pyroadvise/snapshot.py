@@ -56,11 +56,15 @@ _language = _maker(
 _version = _maker(m.Version, changes=T, sources=T, columns=_many(_maker(m.Column)),
                   rows=_by_id(_many(_maker(m.Cell))))
 _symptom = _maker(m.Symptom, phrases=T, sources=T, suggest=_suggestions,
-                  languages=_by_id(_maker(m.SymptomLanguage, suggest=_suggestions)))
+                  languages=_by_id(_maker(m.SymptomLanguage, suggest=_suggestions)), runtimes=T,
+                  triage=_many(_maker(m.Triage)))
+_words = lambda mapping: {k: T(v) for k, v in mapping.items()}  # noqa: E731
+_vocabulary = _maker(m.Vocabulary, clause_breaks=T, negations=T, terms=_words, resources=_words, levels=_words,
+                     implied=_words, cues=_words, weak=T, percent_of=T, signals=_by_id(_maker(m.Signal)))
 _catalog = _maker(m.Catalog, types=_by_id(_profile_type), languages=_by_id(_language),
                   symptoms=_by_id(_symptom), versions=_by_id(_version),
                   sources=_by_id(_maker(m.Source, observed=_maker(m.Observed, versions=T))),
-                  stopwords=frozenset)
+                  stopwords=frozenset, vocabulary=_vocabulary)
 
 
 def decode(data: Any) -> m.Catalog:

@@ -11,12 +11,14 @@ from typing import Any
 
 from . import model as m
 from .problems import CatalogError, Problem, problem
-from .schema import BAD, Context, block, boolean, list_of, mapping_of, matching, one_of, optional, record, required, text
+from .schema import BAD, Context, block, boolean, describe, list_of, mapping_of, matching, one_of, optional, record, required, text
 
 TYPE_ID = r"[a-z][a-z0-9_]*"
 LANGUAGE_ID = r"[a-z][a-z0-9_]*"
 SYMPTOM_ID = r"[a-z][a-z0-9-]*"
 SOURCE_ID = r"[a-z0-9][a-z0-9-]*"
+TERM_ID = r"[a-z][a-z0-9_]*"
+SIGNAL_ID = r"[a-z][a-z0-9-]*"
 VERSION = r"[0-9]+\.[0-9]+\.[0-9]+"
 RELEASE = r".*[0-9]+\.[0-9]+.*"  # free text that names at least one version, such as "pyroscope-io 1.4.0"
 PROFILE_TYPE_ID = r"unknown|[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]*"
@@ -100,6 +102,15 @@ LANGUAGE = record({
 
 _SUGGEST = list_of(record({"type": required(matching(TYPE_ID, "type id")), "why": required(text)}))
 
+def number(ctx: Context, value: Any, path: tuple) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        ctx.report("CAT006", path, f"expected a number, got {describe(value)}")
+        return BAD
+    return float(value)
+
+
+_WORDS = list_of(text, min_items=1)
+
 SYMPTOMS = record({
     "schema_version": required(lambda c, v, p: v),
     "stopwords": required(list_of(text)),
@@ -112,7 +123,30 @@ SYMPTOMS = record({
         "languages": optional(mapping_of(record({"suggest": optional(_SUGGEST), "beyond": optional(text)}))),
         "beyond": optional(text),
         "sources": required(list_of(matching(SOURCE_ID, "source id"), min_items=1)),
+        "runtimes": optional(list_of(matching(LANGUAGE_ID, "language id"), min_items=1)),
+        "signals": optional(mapping_of(number, min_items=1)),
+        "triage": optional(list_of(record({"if": required(text), "symptom": required(matching(SYMPTOM_ID, "symptom id"))}),
+                                   min_items=2)),
     }), min_items=1)),
+})
+
+VOCABULARY = record({
+    "schema_version": required(lambda c, v, p: v),
+    "clause_breaks": required(list_of(text)),
+    "negations": required(list_of(text)),
+    "terms": required(list_of(record({"term": required(matching(TERM_ID, "term id")), "forms": required(_WORDS)}))),
+    "resources": required(mapping_of(_WORDS)),
+    "levels": required(mapping_of(_WORDS)),
+    "implied": optional(mapping_of(_WORDS)),
+    "percent": optional(mapping_of(number)),
+    "signals": required(list_of(record({
+        "id": required(matching(SIGNAL_ID, "signal id")),
+        "resource": required(text),
+        "level": required(text),
+    }))),
+    "cues": required(mapping_of(_WORDS)),
+    "weak": optional(list_of(text)),
+    "percent_of": optional(list_of(text)),
 })
 
 VERSION_FILE = record({
@@ -177,6 +211,8 @@ def _shape_for(rel: str):
         return TYPES
     if rel == "symptoms.yaml":
         return SYMPTOMS
+    if rel == "vocabulary.yaml":
+        return VOCABULARY
     if rel.startswith("languages/"):
         return LANGUAGE
     if rel.startswith("versions/"):

@@ -119,7 +119,9 @@ def synthetic_catalog(factor: int, into: Path) -> Path:
                      for lang, e in s.get("languages", {}).items()}
             # Each copy's languages exist in every copy's versions, with no types in the others: a generic
             # answer keeps every symptom answering every language, as the validator requires.
-            out_symptoms.append(s | {"beyond": s.get("beyond", "No profile here."),
+            tied = {"runtimes": [suffix(r, k) for r in s["runtimes"]]} if "runtimes" in s else {}
+            triage = {"triage": [b | {"symptom": suffix(b["symptom"], k)} for b in s["triage"]]} if "triage" in s else {}
+            out_symptoms.append(s | tied | triage | {"beyond": s.get("beyond", "No profile here."),
                                      "id": suffix(s["id"], k), "name": suffix(s["name"], k),
                                      "phrases": [suffix(p, k) for p in s["phrases"]], "suggest": sug(s["suggest"]),
                                      "languages": langs, "sources": [suffix(x, k) for x in s["sources"]]})
@@ -141,6 +143,10 @@ def synthetic_catalog(factor: int, into: Path) -> Path:
             ver["notes"] = [x | {"type": suffix(x["type"], k), "column": suffix(x["column"], k)}
                             for x in ver.get("notes", [])]
             (into / "versions" / f"{version}.yaml").write_text(yaml.safe_dump(ver, sort_keys=False))
+    vocabulary = load("vocabulary.yaml")  # each copy's languages get their own cue words
+    vocabulary["cues"] = {suffix(lang, k): [suffix(w, k) for w in words]
+                          for k in range(factor) for lang, words in vocabulary["cues"].items()}
+    (into / "vocabulary.yaml").write_text(yaml.safe_dump(vocabulary, sort_keys=False))
     for name, key, items, extra in (("sources.yaml", "sources", out_sources, {}),
                                     ("types.yaml", "types", out_types, {"query_hint": types["query_hint"]}),
                                     ("symptoms.yaml", "symptoms", out_symptoms, {"stopwords": symptoms["stopwords"]})):
@@ -185,10 +191,70 @@ def bench_loading(repeat: int) -> tuple[list[tuple[str, float]], list[tuple[int,
     return rows, scaling
 
 
+# Sentences of the kinds people type (not the evaluation set): short, long, pasted errors, a typo.
+MATCH_QUERIES = [
+    "memory leak",
+    "pods keep getting OOM-killed, exit code 137",
+    "the JVM's heap keeps climbing between deploys",
+    "responses are slow though top shows 5% CPU",
+    "java.lang.OutOfMemoryError: Java heap space at java.util.Arrays.copyOf",
+    "[Bug] runtime: goroutine count only goes up after each deploy, go_goroutines alert fires",
+    "Kestrel threads blocked waiting on Task.Result, thread pool starvation under load",
+    "thousands of exceptions per second in the logs",
+    "my app is slow",
+    "deadlok in the worker pool",
+]
+MATCH_TARGET_MS = 5.0
+
+
+def bench_matching(repeat: int) -> tuple[float, list[tuple[int, int, float]]]:
+    """One query, in process, on a loaded catalog (symptom index from the start-up cache): the shipped
+    catalog, then synthetic catalogs 1x to 10x its size. Returns ms per query and the scaling rows."""
+    sys.path.insert(0, str(ROOT))
+    from pyroadvise.loader import cache_text, load_catalog, side_file, side_text
+    from pyroadvise.symptoms import answer
+    from pyroadvise.symptoms.index import index_for
+
+    def per_query(catalog) -> float:
+        index_for(catalog)
+        for text in MATCH_QUERIES:  # warm: the stemmer and the typo path's import are not per query
+            answer(catalog, text)
+        return _median_ms(lambda: [answer(catalog, text) for text in MATCH_QUERIES], repeat) / len(MATCH_QUERIES)
+
+    shipped = per_query(load_catalog())
+    scaling = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for factor in (1, 2, 5, 10):
+            directory = synthetic_catalog(factor, Path(tmp) / f"catalog{factor}")
+            cache = Path(tmp) / f"cache{factor}.json"
+            cache.write_text(cache_text(directory), encoding="utf-8")
+            side_file(cache).write_text(side_text(directory), encoding="utf-8")
+            catalog = load_catalog(directory, cache)
+            scaling.append((factor, len(catalog.symptoms), per_query(catalog)))
+    return shipped, scaling
+
+
+def report_matching(repeat: int) -> bool:
+    shipped, scaling = bench_matching(repeat)
+    print(f"\nSymptom matching in process, per query (median over {len(MATCH_QUERIES)} sentences):")
+    print(f"{'shipped catalog':62} {shipped:8.3f} ms")
+    base = scaling[0][2]
+    for factor, symptoms, ms in scaling:
+        print(f"  {factor:2d}x ({symptoms:4d} symptoms) {ms:8.3f} ms  {ms / base:5.1f}x the 1x query")
+    ok_query = shipped <= MATCH_TARGET_MS
+    ok_growth = scaling[-1][2] <= 10 * 1.5 * base  # linear, with room for noise
+    print(f"targets: one query <= {MATCH_TARGET_MS:.0f} ms: {'ok' if ok_query else 'MISSED'}; "
+          f"10x catalog <= 15 x the 1x query (linear): {'ok' if ok_growth else 'MISSED'}")
+    return ok_query and ok_growth
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=20, help="alternating pairs per command (default 20)")
+    parser.add_argument("--matching", action="store_true", help="only the symptom matching section")
     args = parser.parse_args()
+    if args.matching:
+        sys.exit(0 if report_matching(repeat=20) else 1)
 
     print(f"Whole processes, {args.rounds} alternating pairs each; ratio = median of per-pair ratios "
           f"to `python -c pass`.")
@@ -216,6 +282,7 @@ def main() -> None:
     failed |= not (ok_load and ok_growth)
     print(f"targets: shipped load <= {LOAD_TARGET_MS:.0f} ms: {'ok' if ok_load else 'MISSED'}; "
           f"10x load <= 10 x {LOAD_TARGET_MS:.0f} ms: {'ok' if ok_growth else 'MISSED'}")
+    failed |= not report_matching(repeat=20)
     sys.exit(1 if failed else 0)
 
 

@@ -50,7 +50,9 @@ EXPECTED: dict[str, tuple[str, int | None, str | None, str]] = {
     "CAT021": ("types.yaml", 47, "- id: goroutines", "type 'goroutines' has no row in any version"),
     "CAT022": ("languages/go.yaml", 36, "- id: cpu:nanoseconds", "'cpu:nanoseconds' is not a valid profile type ID"),
     "CAT023": ("versions/2.0.yaml", 2, 'pyroscope: "2.0"', "'2.0' is not a valid version"),
-    "CAT024": ("doctor/checks-fixture.yaml", 4, "PD998:", "no code raises it"),
+    "CAT024": ("symptoms.yaml", 15, "phrases: [test slow phrase, the my]", "'the my' holds only stop words"),
+    "CAT025": ("vocabulary.yaml", 15, "go: [goroutine, the]", "'the' is also a stop word"),
+    "CAT026": ("doctor/checks-fixture.yaml", 4, "PD998:", "no code raises it"),
 }
 
 FIXTURE_CODES = sorted(p.name for p in CATALOGS.iterdir() if p.is_dir() and p.name != VALID.name)

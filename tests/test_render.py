@@ -31,6 +31,9 @@ CASES = {
     "symptom-leak-go": ("symptom", lambda c: advice.symptom_report(c, "memory leak", "go", None)),
     "symptom-leak-ruby-1.2.0": ("symptom", lambda c: advice.symptom_report(c, "memory leak", "ruby", "1.2.0")),
     "symptom-leak": ("symptom", lambda c: advice.symptom_report(c, "memory leak", None, None)),
+    "symptom-vague-java": ("symptom", lambda c: advice.symptom_report(c, "the endpoint got slower", "java", None)),
+    "symptom-cue-explain": ("symptom", lambda c: advice.symptom_report(
+        c, "the JVM's heap keeps climbing between deploys", None, None, explain=True)),
     "type-mutex_duration": ("type", lambda c: advice.type_report(c, "mutex_duration", None)),
     "type-goroutine_leak-1.2.0": ("type", lambda c: advice.type_report(c, "goroutine_leak", "1.2.0")),
     "matrix": ("matrix", lambda c: advice.matrix_report(c, None)),

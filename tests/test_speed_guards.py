@@ -56,6 +56,14 @@ def test_no_rich_yaml_or_pydantic(args):
     assert not found & {"rich", "yaml", "pydantic"}, found & {"rich", "yaml", "pydantic"}
 
 
+def test_a_symptom_sentence_loads_the_stemmer_but_not_the_typo_library():
+    """rapidfuzz costs about 19 ms to import: only a word that looks like a typo of a catalog word pays it."""
+    found = imported("symptom", "pods keep getting OOM-killed, exit code 137", "--format", "json")
+    assert "Stemmer" in found and "rapidfuzz" not in found
+    assert not found & {"rich", "yaml", "pydantic"}
+    assert "rapidfuzz" in imported("symptom", "deadlok", "--lang", "go", "--format", "json")
+
+
 @pytest.mark.parametrize("args", [["lang", "java"], ["symptom", "leak", "--lang", "go"], ["matrix"]], ids=" ".join)
 def test_tables_import_rich_but_never_yaml_or_pydantic(args):
     found = imported(*args)

@@ -138,11 +138,11 @@ def read(directory: Path | list[Path], catalog: Any = None, *, used: set[str] | 
                                     "doctor files are named checks*.yaml, sdk-keys*.yaml or files.yaml"))
     if used is not None:
         for check_id in sorted(used - set(checks)):
-            problems.append(problem("CAT024", f"{prefix}checks.yaml", None,
+            problems.append(problem("CAT026", f"{prefix}checks.yaml", None,
                                     f"{check_id} is raised by doctor's code but has no catalog entry"))
         for check_id in sorted(set(checks) - used):
             c = checks[check_id]
-            problems.append(problem("CAT024", c.file, c.line, f"{check_id} is in the catalog but no code raises it"))
+            problems.append(problem("CAT026", c.file, c.line, f"{check_id} is in the catalog but no code raises it"))
     return DoctorData(checks, keys, files), problems
 
 

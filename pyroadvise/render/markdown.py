@@ -107,29 +107,9 @@ def lang_long(report: dict, show_sources: bool) -> str:
 
 
 def symptom(report: dict, show_sources: bool) -> str:
-    sym = report["symptom"]
-    where = f"{report['language']['name']}, " if report["language"] else ""
-    out = f"# {sym['name']} ({_code(sym['id'])})\n\n{where}Pyroscope {report['pyroscope']}\n\n"
-    if report["other_matches"]:
-        out += L.ALSO_CLOSE + ", ".join(_code(o["id"]) for o in report["other_matches"]) + "\n\n"
-    for rank, rec in enumerate(report["recommendations"], 1):
-        out += f"{rank}. **{rec['name']}** ({_code(rec['type'])}): {rec['why']}\n"
-        out += f"   - {L.FLAMEGRAPH}: {rec['flamegraph_insight']}\n"
-        if "enable" in rec:
-            out += f"   - {L.TURN_ON}: {_enable(rec['enable']).replace('<br>', '; ')}\n"
-            out += f"   - {L.QUERY}: {_ids(rec['ids']).replace('<br>', ', ')}\n"
-    if not report["recommendations"]:
-        out += L.NO_PROFILE.format(name=report["language"]["name"], version=report["pyroscope"]) + "\n"
-    out += "\n"
-    if report["unavailable"]:
-        out += _bullets(L.MISSING.format(name=report["language"]["name"]), [
-            f"{u['name']} ({_code(u['type'])})" + (f": {L.USE_INSTEAD} {u['alternative']['name']}"
-                                                   if u["alternative"]["type"] else "")
-            for u in report["unavailable"]
-        ])
-    if report["beyond"]:
-        out += f"**{L.BEYOND}:** {report['beyond']}\n"
-    return out + _sources(report, show_sources)
+    from .symptom_markdown import render  # the symptom answer has its own module
+
+    return render(report, show_sources)
 
 
 def type_(report: dict, show_sources: bool) -> str:

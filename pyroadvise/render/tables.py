@@ -131,38 +131,9 @@ def lang(report: dict) -> list:
 
 
 def symptom(report: dict) -> list:
-    sym = report["symptom"]
-    head = Text(sym["name"], style="title")
-    where = f"{report['language']['name']}, " if report["language"] else ""
-    head.append(f"\n{L.SYMPTOM} {sym['id']}; {where}Pyroscope {report['pyroscope']}", style="muted")
-    out: list = [head]
-    if report["other_matches"]:
-        out.append(Text(L.ALSO_CLOSE + ", ".join(o["id"] for o in report["other_matches"]), style="muted"))
-    if report["recommendations"]:
-        rows = []
-        for rank, rec in enumerate(report["recommendations"], 1):
-            via = _via(rec["methods"]) if "methods" in rec else ", ".join(rec["languages"])
-            rows.append(([Text(f"{rank}."), _type_cell(rec, via)], _type_line(rec, via, rank), _kv(
-                (L.WHY, rec["why"]),
-                (L.FLAMEGRAPH, rec["flamegraph_insight"]),
-                (L.TURN_ON, _enable(rec["enable"]) if "enable" in rec else None),
-                (L.QUERY, _ids(rec["ids"]) if "ids" in rec else None),
-                *_method_notes(rec.get("methods", [])),
-            )))
-        out.append(Rows(("#", L.TYPE, L.DETAILS), rows))
-    else:
-        out.append(Text(L.NO_PROFILE.format(name=report["language"]["name"], version=report["pyroscope"]),
-                        style="warn"))
-    if report["unavailable"]:
-        lines = []
-        for u in report["unavailable"]:
-            alt = u["alternative"]
-            lines.append(f"{u['name']} ({u['type']})" + (f": {L.USE_INSTEAD} {alt['name']} ({alt['type']})"
-                                                          if alt["type"] else ""))
-        out.append(_notes(L.MISSING.format(name=report["language"]["name"]), lines))
-    if report["beyond"]:
-        out.append(_kv((L.BEYOND, report["beyond"])))
-    return out
+    from .symptom import render  # the symptom answer has its own module
+
+    return render(report)
 
 
 def type_(report: dict) -> list:
