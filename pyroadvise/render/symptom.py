@@ -11,8 +11,9 @@ from rich.text import Text
 
 from . import labels as L
 from . import symptom_labels as S
-from .tables import _enable, _ids, _kv, _method_notes, _notes, _type_cell, _type_line, _via
-from .widgets import Rows
+from .parts import _enable, _ids, _kv, _method_notes, _type_cell, _type_line, _via
+from .parts import notes as _notes
+from .widgets import Flow, Rows, Span, token
 
 
 def heading(report: dict) -> list:
@@ -33,13 +34,10 @@ def alternatives(report: dict) -> list:
     others = report["other_matches"]
     if not others:
         return []
-    text = Text(S.LOW_CONFIDENCE if report["confidence"] == "low" else S.ALSO_CLOSE, style="muted")
-    for other in others:
-        text.append("\n- ")
-        text.append(other["name"])
-        text.append(": ")
-        text.append(other["command"], style="code")
-    return [text]
+    spans: list = [Span(S.LOW_CONFIDENCE if report["confidence"] == "low" else S.ALSO_CLOSE, "muted")]
+    for other in others:  # the command is copied: never broken across lines
+        spans += [Span("\n- "), Span(other["name"] + ":"), Span(" "), token(other["command"])]
+    return [Flow(*spans, indent=2)]
 
 
 def triage(report: dict) -> list:

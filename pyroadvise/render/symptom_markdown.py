@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import labels as L
 from . import symptom_labels as S
-from .markdown import _bullets, _code, _enable, _ids, _sources
+from .mdparts import _bullets, _code, _enable, _ids, _sources
 
 
 def render(report: dict, show_sources: bool) -> str:
