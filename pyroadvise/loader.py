@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 import zlib
 from pathlib import Path
 from typing import Any
 
+from .limits import MAX_BYTES
 from .model import Catalog
 from .problems import CatalogError, problem
 
@@ -47,14 +49,56 @@ def read_files(directory: Path) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     problems = []
     for rel in sorted(names):
-        try:
-            with open(directory / rel, "rb") as handle:
-                out[rel] = handle.read()
-        except OSError as exc:
-            problems.append(problem("CAT001", rel, None, f"cannot read: {exc.strerror or exc}"))
+        data = _read_bounded(directory / rel, rel, problems)
+        if data is not None:
+            out[rel] = data
     if problems:
         raise CatalogError(problems)
     return out
+
+
+def _read_bounded(path: Path, rel: str, problems: list) -> bytes | None:
+    """One file's bytes, or None with its problem reported.
+
+    Only a regular file is read (a FIFO would block forever, /dev/zero never ends), and never more
+    than the size limit plus one byte, so a huge or endless file is refused without being read whole.
+    The file is opened without blocking and checked with fstat, so a FIFO swapped in after listing
+    cannot hang the read either.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        problems.append(problem("CAT001", rel, None, f"cannot read: {exc.strerror or exc}"))
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            problems.append(problem("CAT001", rel, None, f"cannot read: {kind}; only regular files are read"))
+            return None
+        if info.st_size > MAX_BYTES:
+            problems.append(problem("CAT019", rel, None, f"file is {info.st_size} bytes; the limit is {MAX_BYTES}"))
+            return None
+        chunks, size = [], 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BYTES:  # it grew while being read
+            problems.append(problem("CAT019", rel, None, f"file is more than {MAX_BYTES} bytes; the limit is {MAX_BYTES}"))
+            return None
+        return b"".join(chunks)
+    except OSError as exc:
+        problems.append(problem("CAT001", rel, None, f"cannot read: {exc.strerror or exc}"))
+        return None
+    finally:
+        os.close(fd)
+
+
+_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
 
 
 def _listdir(directory: Path) -> list[str]:

@@ -414,3 +414,54 @@ def test_catalog_text_refuses_what_user_input_gets_escaped(char):
     assert text(Context("types.yaml", {}, problems), f"bad{char}text", ("types", 0, "unit")) is BAD
     assert [p.code for p in problems] == ["CAT017"]
     assert char not in shown(f"bad{char}text")
+
+
+# -- files that could hang or flood a reader: refused before they are read ---------------------------------
+
+
+def _refused_quickly(cat, code: str, rel: str) -> str:
+    """A real process, so a hang would show as a timeout and memory growth as a slow run."""
+    start = time.monotonic()
+    result = run_process("lang", "go", env={"PYROADVISE_CATALOG": str(cat)}, timeout=20)
+    assert time.monotonic() - start < 15, "should be refused at once"
+    assert result.exit_code == 1, result
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    [line] = [x for x in result.stderr.splitlines() if f"{code} " in x and rel in x]
+    return line
+
+
+def test_fifo_is_refused_not_read(cat):
+    import os
+
+    (cat / "languages" / "go.yaml").unlink()
+    os.mkfifo(cat / "languages" / "go.yaml")  # a real FIFO: reading it would block forever
+    line = _refused_quickly(cat, "CAT001", "languages/go.yaml")
+    assert "a FIFO (named pipe); only regular files are read" in line
+
+
+def test_symlink_to_dev_zero_is_refused_not_read(cat):
+    (cat / "languages" / "go.yaml").unlink()
+    (cat / "languages" / "go.yaml").symlink_to("/dev/zero")  # endless: reading it would fill memory
+    line = _refused_quickly(cat, "CAT001", "languages/go.yaml")
+    assert "a character device; only regular files are read" in line
+
+
+def test_huge_sparse_file_is_refused_without_reading_it(cat):
+    path = cat / "types.yaml"
+    with open(path, "r+b") as handle:
+        handle.truncate(1_000_000_000)  # 1 GB, sparse: costs no disk, but read whole it would cost 1 GB of memory
+    line = _refused_quickly(cat, "CAT019", "types.yaml")
+    assert f"file is 1000000000 bytes; the limit is {MAX_BYTES}" in line
+
+
+def test_reads_are_bounded_in_process(cat, monkeypatch):
+    """However large a file claims to be, no read asks for more than the limit plus one byte."""
+    import os
+
+    from pyroadvise import loader
+
+    asked = []
+    real_read = os.read
+    monkeypatch.setattr(loader.os, "read", lambda fd, n: asked.append(n) or real_read(fd, n))
+    loader.read_files(cat)
+    assert asked and max(asked) <= MAX_BYTES + 1
