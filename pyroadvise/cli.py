@@ -66,12 +66,34 @@ VersionOpt = Annotated[Optional[str], typer.Option("--pyroscope", "-p", metavar=
 SourcesOpt = Annotated[bool, typer.Option("--sources", help="Also list the sources behind the facts shown.")]
 
 
-def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False) -> None:
+def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False, pyroscope: str | None = None) -> None:
     from .loader import load_catalog
     from .render import emit
 
-    report = build(load_catalog())
+    catalog = load_catalog()
+    report = build(catalog)
+    if pyroscope is not None:
+        report = _release_used(catalog, report, pyroscope)
     emit(kind, report, fmt.value, show_sources=show_sources)
+
+
+def _release_used(catalog, report: dict, asked: str) -> dict:
+    """A --pyroscope release the catalog lacks: say on stderr which one the advice is from, and in the
+    report (`pyroscope_asked`, next to the release used), for every command alike."""
+    from .errors import safe
+    from .lookup import release
+
+    _, warning = release(catalog, asked)
+    if warning is None:
+        return report
+    sys.stderr.write(safe(f"Warning: {warning}") + "\n")
+    after = "pyroscope" if "pyroscope" in report else "to"  # `matrix --diff` reports from/to
+    out: dict = {}
+    for key, value in report.items():
+        out[key] = value
+        if key == after:
+            out["pyroscope_asked"] = asked
+    return out
 
 
 def _version(value: bool) -> None:
@@ -106,7 +128,7 @@ def lang(
     """
     from .advice import lang_report
 
-    _run("lang", fmt, lambda c: lang_report(c, language, pyroscope), sources)
+    _run("lang", fmt, lambda c: lang_report(c, language, pyroscope), sources, pyroscope)
 
 
 @command("symptom")
@@ -128,7 +150,7 @@ def symptom(
     """
     from .advice import symptom_report
 
-    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources)
+    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope), sources, pyroscope)
 
 
 @command("type")
@@ -149,7 +171,7 @@ def type_(
     """
     from .advice import type_report
 
-    _run("type", fmt, lambda c: type_report(c, name, pyroscope), sources)
+    _run("type", fmt, lambda c: type_report(c, name, pyroscope), sources, pyroscope)
 
 
 @command("matrix")
@@ -171,9 +193,9 @@ def matrix(
     from .advice import diff_report, matrix_report
 
     if diff is not None:
-        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources)
+        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources, pyroscope)
     else:
-        _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources)
+        _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources, pyroscope)
 
 
 @command("list")
@@ -192,7 +214,7 @@ def list_(
     """
     from .advice import list_report
 
-    _run("list", fmt, lambda c: list_report(c, kind.value, pyroscope))
+    _run("list", fmt, lambda c: list_report(c, kind.value, pyroscope), pyroscope=pyroscope)
 
 
 @command("setup")
@@ -214,7 +236,8 @@ def setup(
     """
     from .setup import setup_report
 
-    _run("setup", fmt, lambda c: setup_report(c, language, types, method.value if method else None, pyroscope))
+    _run("setup", fmt, lambda c: setup_report(c, language, types, method.value if method else None, pyroscope),
+         pyroscope=pyroscope)
 
 
 @command("completion")

@@ -96,24 +96,58 @@ def _type_from_profile_id(catalog: m.Catalog, profile_id: str) -> m.ProfileType:
 
 
 def version(catalog: m.Catalog, name: str | None) -> m.Version:
+    """The catalogued release to advise from for the one asked (see release())."""
+    return release(catalog, name)[0]
+
+
+def release(catalog: m.Catalog, name: str | None) -> tuple[m.Version, str | None]:
+    """The release to advise from, and a warning when it is not the one asked for.
+
+    People run releases the catalog does not describe (1.14.0, 2.0.0): those get the nearest
+    catalogued release at or below them, or the newest when they are newer than all of it. "2.2"
+    means the newest catalogued 2.2.x. A release older than the oldest catalogued is an error.
+    """
     if name is None:
-        return catalog.versions[catalog.newest]
+        return catalog.versions[catalog.newest], None
     value = name.strip().lower()
     if value in NEWEST_WORDS:
-        return catalog.versions[catalog.newest]
+        return catalog.versions[catalog.newest], None
     if value.startswith("v"):
         value = value[1:]
     if value in catalog.versions:
-        return catalog.versions[value]
-    # "2.2" means the newest catalogued 2.2.x
+        return catalog.versions[value], None
     prefixed = [v for v in catalog.versions if v.startswith(value + ".")] if value else []
     if prefixed:
-        return catalog.versions[prefixed[-1]]
+        return catalog.versions[prefixed[-1]], None
+    asked = _release_number(value)
     known = list(catalog.versions)
-    raise UsageProblem(
-        f"Pyroscope version '{shown(name)}' is not catalogued.",
-        [f"Catalogued versions: {', '.join(known)} (default: {catalog.newest}, the newest)."],
-    )
+    if asked is None:
+        raise UsageProblem(
+            f"Pyroscope version '{shown(name)}' is not catalogued.",
+            [f"Catalogued versions: {', '.join(known)} (default: {catalog.newest}, the newest)."],
+        )
+    at_or_below = [v for v in sorted(known, key=_release_number) if _release_number(v) <= asked]
+    if not at_or_below:
+        oldest = min(known, key=_release_number)
+        raise UsageProblem(
+            f"Pyroscope {shown(value)} is older than the oldest catalogued release, {oldest}.",
+            [f"Catalogued versions: {', '.join(known)}. pyroadvise has no advice for releases before {oldest}."],
+        )
+    used = at_or_below[-1]
+    if used == catalog.newest and asked > _release_number(used):
+        why = "newer than every catalogued release; advising from the newest"
+    else:
+        why = "not catalogued; advising from the nearest catalogued release below it"
+    return catalog.versions[used], f"Pyroscope {shown(value)} is {why}, {used}."
+
+
+def _release_number(value: str) -> tuple[int, int, int] | None:
+    """'2.0.0' -> (2, 0, 0); '2' and '2.0' count as 2.0.0; anything else is None."""
+    parts = value.split(".")
+    if not 1 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() and len(p) <= 6 for p in parts):
+        return None
+    numbers = [int(p) for p in parts] + [0] * (3 - len(parts))
+    return numbers[0], numbers[1], numbers[2]
 
 
 def _unique(items) -> list[str]:

@@ -6,6 +6,8 @@ so these tests hold the documented contract independently of the advice code.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import catalog_yaml, run
 
@@ -327,7 +329,7 @@ def test_sources_flag_lists_sources():
     (["symptom", "leak", "--lang", "cobol"], "Error: Unknown language 'cobol'.", "Known languages: go, java"),
     (["symptom", ""], "Error: Describe the symptom in a few words.", "pyroadvise list symptoms"),
     (["symptom", "zzqx", "vvbn"], "Error: No symptom matches 'zzqx vvbn'.", "pyroadvise list symptoms"),
-    (["lang", "go", "--pyroscope", "9.9.9"], "Error: Pyroscope version '9.9.9' is not catalogued.",
+    (["lang", "go", "--pyroscope", "nine"], "Error: Pyroscope version 'nine' is not catalogued.",
      "Catalogued versions: 1.2.0, 2.2.1 (default: 2.2.1, the newest)."),
     (["matrix", "--diff", "2.2.1"], "Error: Both sides of the comparison are Pyroscope 2.2.1.", None),
     (["setup", "ruby", "heap"], "Error: Ruby has no heap at Pyroscope 2.2.1.", "Ruby has: cpu."),
@@ -379,3 +381,46 @@ def test_invalid_catalog_exits_1_naming_file_and_line(tmp_path):
     assert result.exit_code == 1 and result.stdout == ""
     assert "CAT006 types.yaml:" in result.stderr and "'sometimes' must be one of: delta, snapshot" in result.stderr
     assert f"pyroadvise catalog check {bad}" in result.stderr
+
+
+# -- releases people run: the nearest catalogued one, said on stderr ----------------------------------------
+
+FALLBACK_COMMANDS = [["lang", "go"], ["type", "cpu"], ["symptom", "memory", "leak", "--lang", "go"], ["matrix"],
+                     ["list", "types"], ["setup", "go", "cpu"]]
+
+
+@pytest.mark.parametrize("args", FALLBACK_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("asked,used,why", [
+    ("2.0.0", "1.2.0", "is not catalogued; advising from the nearest catalogued release below it, 1.2.0."),
+    ("9.0.0", "2.2.1", "is newer than every catalogued release; advising from the newest, 2.2.1."),
+])
+def test_an_uncatalogued_release_advises_from_the_nearest(args, asked, used, why):
+    result = run(*args, "--pyroscope", asked, "--format", "json")
+    assert result.exit_code == 0, result
+    assert result.stderr == f"Warning: Pyroscope {asked} {why}\n"
+    report = json.loads(result.stdout)
+    assert list(report)[:2] == ["pyroscope", "pyroscope_asked"]
+    assert (report["pyroscope"], report["pyroscope_asked"]) == (used, asked)
+    exact = run(*args, "--pyroscope", used, "--format", "json").json()
+    assert {k: v for k, v in report.items() if k != "pyroscope_asked"} == exact
+
+
+def test_an_uncatalogued_release_in_a_table_warns_on_stderr_only():
+    result = run("lang", "go", "--pyroscope", "1.14.0")
+    assert result.exit_code == 0
+    assert result.stderr == ("Warning: Pyroscope 1.14.0 is not catalogued; advising from the nearest catalogued "
+                             "release below it, 1.2.0.\n")
+    assert "Pyroscope 1.2.0" in result.stdout
+
+
+def test_matrix_diff_names_the_release_asked_for():
+    report = json.loads(run("matrix", "--diff", "1.2.0", "--pyroscope", "3.1.0", "--format", "json").stdout)
+    assert list(report)[:3] == ["from", "to", "pyroscope_asked"]
+    assert (report["to"], report["pyroscope_asked"]) == ("2.2.1", "3.1.0")
+
+
+def test_a_release_older_than_the_catalog_is_a_clear_error():
+    result = run("lang", "go", "--pyroscope", "0.37.2")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("Error: Pyroscope 0.37.2 is older than the oldest catalogued release, 1.2.0.\n"
+                             "Catalogued versions: 1.2.0, 2.2.1. pyroadvise has no advice for releases before 1.2.0.\n")
