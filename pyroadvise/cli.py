@@ -66,7 +66,8 @@ VersionOpt = Annotated[Optional[str], typer.Option("--pyroscope", "-p", metavar=
 SourcesOpt = Annotated[bool, typer.Option("--sources", help="Also list the sources behind the facts shown.")]
 
 
-def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False, pyroscope: str | None = None) -> None:
+def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False, pyroscope: str | None = None,
+         notice: Callable | None = None) -> None:
     from .loader import load_catalog
     from .render import emit
 
@@ -74,6 +75,11 @@ def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False, py
     report = build(catalog)
     if pyroscope is not None:
         report = _release_used(catalog, report, pyroscope)
+    note = notice(catalog) if notice else None
+    if note:
+        from .errors import safe
+
+        sys.stderr.write(safe(f"Note: {note}") + "\n")
     emit(kind, report, fmt.value, show_sources=show_sources)
 
 
@@ -112,8 +118,9 @@ def root(
 
 @command("lang")
 def lang(
-    language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="A language: go, java, dotnet, ruby, python, rust, nodejs, ebpf "
-                                                 "(also golang, kotlin, c#, node, py...).")],
+    language: Annotated[Optional[str], typer.Argument(
+        metavar="LANGUAGE", show_default=False,
+        help="A language: go, java, dotnet, ruby, python, rust, nodejs, ebpf (also golang, kotlin, c#, node, py...).")] = None,
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
     sources: SourcesOpt = False,
@@ -127,8 +134,10 @@ def lang(
       pyroadvise lang "C#" --format json
     """
     from .advice import lang_report
+    from .lookup import language_notice
 
-    _run("lang", fmt, lambda c: lang_report(c, language, pyroscope), sources, pyroscope)
+    _run("lang", fmt, lambda c: lang_report(c, language, pyroscope), sources, pyroscope,
+         notice=lambda c: language_notice(c, language))
 
 
 @command("symptom")
@@ -200,8 +209,8 @@ def matrix(
 
 @command("list")
 def list_(
-    kind: Annotated[ListKind, typer.Argument(case_sensitive=False, metavar="KIND",
-                                             help="What to list: languages, types or symptoms.")],
+    kind: Annotated[Optional[str], typer.Argument(metavar="KIND", show_default=False,
+                                                  help="What to list: languages, types or symptoms.")] = None,
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
 ) -> None:
@@ -213,8 +222,10 @@ def list_(
       pyroadvise list types --format json
     """
     from .advice import list_report
+    from .lookup import list_kind
 
-    _run("list", fmt, lambda c: list_report(c, kind.value, pyroscope), pyroscope=pyroscope)
+    what = list_kind(kind, [k.value for k in ListKind])  # before the catalog: a typo costs no load
+    _run("list", fmt, lambda c: list_report(c, what, pyroscope), pyroscope=pyroscope)
 
 
 @command("setup")

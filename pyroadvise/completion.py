@@ -27,6 +27,7 @@ VALUE_SOURCES = {
     "pyroscope": "versions",
     "diff": "versions",
     "directory": "directories",
+    "kind": ("languages", "types", "symptoms"),  # `list KIND` (cli.ListKind; a test keeps the two equal)
 }
 
 _SAFE_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")

@@ -124,6 +124,7 @@ class Language(Record):
     methods: dict[str, Method]
     types: dict[str, LanguageType]
     sources: tuple[str, ...]
+    no_sdk: tuple[str, ...]  # names among the aliases with no Pyroscope SDK of their own (PHP, C++)
 
 
 class Column(Record):

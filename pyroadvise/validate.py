@@ -74,6 +74,7 @@ LANGUAGE = record({
     "id": required(matching(LANGUAGE_ID, "language id")),
     "name": required(text),
     "aliases": required(list_of(text)),
+    "no_sdk": optional(list_of(text)),
     "summary": required(text),
     "notes": optional(list_of(text)),
     "sources": required(list_of(matching(SOURCE_ID, "source id"), min_items=1)),

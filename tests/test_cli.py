@@ -323,8 +323,18 @@ def test_sources_flag_lists_sources():
 
 @pytest.mark.parametrize("args,message,hint", [
     (["lang", "kotln"], "Error: Unknown language 'kotln'.", "Did you mean: java?"),
-    (["lang", ""], "Error: Give a language, for example: pyroadvise lang java", None),
-    (["type", "mutex"], "Error: Unknown profile type 'mutex'.", "Did you mean: mutex_count, mutex_duration?"),
+    (["lang", ""], "Error: Name a language.", "Languages: go, java, dotnet, ruby, python, rust, nodejs, ebpf."),
+    (["symptom", "x", "--lang", ""], "Error: Name a language.", "Languages: go, java, dotnet, ruby, python, rust, nodejs, ebpf."),
+    (["type", "mutex"], "Error: 'mutex' names several profile types (Grafana's profile type picker groups them).",
+     "Did you mean: mutex_count, mutex_duration?"),
+    (["type", "memory"], "Error: 'memory' names several profile types (Grafana's profile type picker groups them).",
+     "Did you mean: alloc_objects, alloc_space, inuse_objects, inuse_space, heap?"),
+    (["type", "alloc"], "Error: Unknown profile type 'alloc'.", "Did you mean: alloc_space, alloc_objects?"),
+    (["type", "allocations"], "Error: Unknown profile type 'allocations'.", "Did you mean: alloc_space, alloc_objects?"),
+    (["setup", "go", "mutx"], "Error: Unknown profile type 'mutx'.", "Did you mean: mutex_count, mutex_duration?"),
+    (["lang", "deno"], "Error: Unknown language 'deno'.", "Known languages: go, java"),
+    (["setup", "go", "cpu", "--method", "ebpf"], "Error: Go has no collection method 'ebpf'.",
+     "cpu for Go: sdk or alloy.\neBPF collects with 'ebpf': pyroadvise setup ebpf cpu"),
     (["type", "  "], "Error: Give a profile type", None),
     (["symptom", "leak", "--lang", "cobol"], "Error: Unknown language 'cobol'.", "Known languages: go, java"),
     (["symptom", ""], "Error: Describe the symptom in a few words.", "pyroadvise list symptoms"),
@@ -335,8 +345,10 @@ def test_sources_flag_lists_sources():
     (["setup", "ruby", "heap"], "Error: Ruby has no heap at Pyroscope 2.2.1.", "Ruby has: cpu."),
     (["symtom", "leak"], "Error: No such command 'symtom'. Did you mean: symptom?", None),
     (["lang", "java", "--format", "yaml"], "Error: Invalid value for '--format'", None),
-    (["lang"], "Error: Missing argument 'LANGUAGE'.", None),
-    (["list", "bogus"], "Error: Invalid value for 'KIND'", None),
+    (["lang"], "Error: Name a language.", "Languages: go, java, dotnet, ruby, python, rust, nodejs, ebpf."),
+    (["list"], "Error: Name what to list: languages, types or symptoms.", "For example: pyroadvise list languages"),
+    (["list", "bogus"], "Error: Cannot list 'bogus': choose languages, types or symptoms.", None),
+    (["list", "symtoms"], "Error: Cannot list 'symtoms': choose languages, types or symptoms.", "Did you mean: symptoms?"),
     # Typer's own completion installer is off: its scripts would start Python on every TAB.
     (["--install-completion"], "Error: No such option: --install-completion", None),
     (["--show-completion"], "Error: No such option: --show-completion", None),
@@ -424,3 +436,37 @@ def test_a_release_older_than_the_catalog_is_a_clear_error():
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == ("Error: Pyroscope 0.37.2 is older than the oldest catalogued release, 1.2.0.\n"
                              "Catalogued versions: 1.2.0, 2.2.1. pyroadvise has no advice for releases before 1.2.0.\n")
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("process_cpu", "cpu"), ("process_cpu - cpu", "cpu"), ("memory:inuse_space", "inuse_space"),
+    ("memory - inuse_space", "inuse_space"), ("memory:alloc_space", "alloc_space"), ("mutex:delay", "mutex_duration"),
+    ("mutex:contentions", "mutex_count"), ("block:delay", "block_duration"), ("goroutine", "goroutines"),
+    ("lock:lock_time", "lock_duration"), ("wall:wall", "wall"),
+])
+def test_grafana_picker_names_are_accepted_wherever_a_type_is_taken(typed, expected):
+    assert run("type", typed, "--format", "json").json()["type"]["id"] == expected
+    assert run("setup", "java" if expected.startswith(("lock", "wall")) else "go", typed, "--format", "json",
+               "--method", "sdk").json()["types"] == [expected]
+
+
+@pytest.mark.parametrize("typed", ["symptom", "symptoms", "Symptom", "SYMPTOMS"])
+def test_list_takes_singular_and_plural(typed):
+    assert run("list", typed, "--format", "json").json() == run("list", "symptoms", "--format", "json").json()
+
+
+@pytest.mark.parametrize("typed,display", [("php", "PHP"), ("c++", "C++"), ("PHP", "PHP"), ("perl", "Perl")])
+def test_a_language_without_sdk_says_so_in_one_line(typed, display):
+    result = run("lang", typed, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == (f"Note: {display} has no Pyroscope SDK; Grafana Alloy pyroscope.ebpf (system-wide eBPF) "
+                             "profiles it. Showing eBPF.\n")
+    assert json.loads(result.stdout)["language"]["id"] == "ebpf"
+    assert run("lang", "ebpf").stderr == "" and run("lang", "go").stderr == ""
+
+
+def test_list_kinds_complete_as_the_cli_takes_them():
+    from pyroadvise.cli import ListKind
+    from pyroadvise.completion import VALUE_SOURCES
+
+    assert VALUE_SOURCES["kind"] == tuple(k.value for k in ListKind)
