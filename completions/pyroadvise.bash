@@ -19,7 +19,7 @@ _pyroadvise_options() {
         "setup") echo "--method -m --format -f --pyroscope -p --help -h" ;;
         "completion") echo "--help -h" ;;
         "catalog") echo "--help -h" ;;
-        "catalog check") echo "--format -f --help -h" ;;
+        "catalog check") echo "--all --format -f --help -h" ;;
     esac
 }
 

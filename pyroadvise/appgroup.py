@@ -76,12 +76,13 @@ def report_error(exc: Exception) -> int:
     from .problems import CatalogError
 
     if isinstance(exc, CatalogError):
-        from .loader import catalog_dir_from_env, default_catalog_dir
+        from .checking import catalog_to_check, first_few, shown_path
 
-        where = catalog_dir_from_env() or default_catalog_dir()
-        lines = [f"Error: the catalog at {where} is invalid ({len(exc.problems)} problem(s)):"]
-        lines += [f"  {p}" for p in exc.problems]
-        lines.append(f"Check it with: pyroadvise catalog check {where}")
+        where = catalog_to_check(None)
+        count = f"{len(exc.problems)} problem" + ("" if len(exc.problems) == 1 else "s")
+        lines = [f"Error: the catalog at {where} is invalid ({count}):"]
+        lines += [f"  {line}" for line in first_few(where, exc.problems)]
+        lines.append(f"See every problem with: pyroadvise catalog check {shown_path(where, '')}")
         _stderr("\n".join(lines))
         return 1
     if isinstance(exc, PyroadviseError):

@@ -281,13 +281,17 @@ def catalog() -> None:
 
 @catalog_app.command("check")
 def catalog_check(
-    directory: Annotated[Optional[str], typer.Argument(metavar="[DIR]",
-                                                       help="Catalog directory [default: the shipped catalog].")] = None,
+    directory: Annotated[Optional[str], typer.Argument(
+        metavar="[DIR]", help="Catalog directory [default: the one the other commands read: "
+                              "$PYROADVISE_CATALOG, else the shipped catalog].")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list the problems that follow from others.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Validate a catalog and print every problem as CODE file:line message.
+    """Validate a catalog and print its problems as path:line:col: CODE message, root causes first.
 
-    Exits 1 when there is any problem. Codes are listed in the README.
+    Problems caused by another one (a reference into a file that is itself broken) are counted
+    under it; --all lists them too. Exits 1 when there is any problem. Explain a code with
+    `pyroadvise catalog explain CODE`.
 
     \b
     Examples:
@@ -295,10 +299,18 @@ def catalog_check(
       pyroadvise catalog check ./my-catalog --format json
     """
     from .checking import check_report
-    from .render import emit
 
     report = check_report(directory)
-    emit("check", report, fmt.value)
+    if fmt.value == "table":
+        from .checking import text_lines
+        from .errors import inline
+
+        # Plain lines, never wrapped: a path cut in two is one an editor cannot open.
+        sys.stdout.write("".join(inline(line) + "\n" for line in text_lines(report, show_all)))
+    else:
+        from .render import emit
+
+        emit("check", report, fmt.value)
     if not report["ok"]:
         raise typer.Exit(1)
 

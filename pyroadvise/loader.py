@@ -57,6 +57,11 @@ def read_files(directory: Path) -> dict[str, bytes]:
     return out
 
 
+def read_bounded(path: Path) -> bytes | None:
+    """A file's bytes read as the catalog is read (regular files within the size limit), else None."""
+    return _read_bounded(path, str(path), [])
+
+
 def _read_bounded(path: Path, rel: str, problems: list) -> bytes | None:
     """One file's bytes, or None with its problem reported.
 

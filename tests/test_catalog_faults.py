@@ -56,15 +56,20 @@ def codes_of(directory: Path) -> set[str]:
 
 
 def assert_refused(result, code: str, where: str, *, only: bool = False) -> list[str]:
-    """Exit 1, stdout empty, no traceback; stderr lists `code where ...`. Returns the matching problem lines."""
+    """Exit 1, stdout empty, no traceback; stderr lists `path:line:col: code ...` for `where` (file:line,
+    relative to the catalog). Returns the matching problem lines."""
+    import re
+
     assert result.exit_code == 1, result
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: the catalog at "), result.stderr
-    assert "Check it with: pyroadvise catalog check" in result.stderr
-    lines = [line.strip() for line in result.stderr.splitlines() if line.startswith("  CAT")]
-    found = [line for line in lines if line.startswith(f"{code} {where} ")]
-    assert found, f"no '{code} {where} ...' in:\n{result.stderr}"
+    assert "See every problem with: pyroadvise catalog check" in result.stderr
+    lines = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ") and "CAT" in line]
+    rel, _, line_no = where.partition(":") if not where.startswith("/") else (where, "", "")
+    pattern = r"(^|/)" + re.escape(rel) + (rf":{line_no}:\d+" if line_no else "") + f": {code} "
+    found = [line for line in lines if re.search(pattern, line)]
+    assert found, f"no '{where}: {code} ...' in:\n{result.stderr}"
     if only:
         assert len(lines) == 1, result.stderr
     return found
@@ -401,7 +406,7 @@ def test_several_faults_are_reported_together(cat):
     for code, where in [("CAT005", "sources.yaml:7"), ("CAT013", "languages/python.yaml:4"),
                         ("CAT012", "versions/1.1.0.yaml:15")]:
         assert_refused(result, code, where)
-    assert "(3 problem(s))" in result.stderr
+    assert "(3 problems)" in result.stderr
 
 
 @pytest.mark.parametrize("char", ["\u200f", "\u061c", "\u202e", "\x85", "\x1b"])
