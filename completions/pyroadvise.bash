@@ -4,7 +4,7 @@
 _pyroadvise_subcommands() {
     case "$1" in
         "") echo "lang symptom type matrix list setup completion catalog" ;;
-        "catalog") echo "check" ;;
+        "catalog") echo "check explain" ;;
     esac
 }
 
@@ -20,6 +20,7 @@ _pyroadvise_options() {
         "completion") echo "--help -h" ;;
         "catalog") echo "--help -h" ;;
         "catalog check") echo "--all --format -f --help -h" ;;
+        "catalog explain") echo "--format -f --help -h" ;;
     esac
 }
 
@@ -65,6 +66,7 @@ _pyroadvise() {
         "setup|--format" | "setup|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "setup|--pyroscope" | "setup|-p") COMPREPLY=($(compgen -W "2.2.1 1.2.0" -- "$cur")) ;;
         "catalog check|--format" | "catalog check|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
+        "catalog explain|--format" | "catalog explain|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
                 esac
                 return 0 ;;
         esac
@@ -87,6 +89,7 @@ _pyroadvise() {
         "setup|#"*) COMPREPLY=($(compgen -W "cpu alloc_objects alloc_space inuse_objects inuse_space goroutines mutex_count mutex_duration block_count block_duration lock_count lock_duration exceptions wall heap goroutine_leak off_cpu" -- "$cur")) ;;
         "completion|#0") COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
         "catalog check|#0") COMPREPLY=($(compgen -d -- "$cur")) ;;
+        "catalog explain|#0") COMPREPLY=() ;;
     esac
     return 0
 }

@@ -37,7 +37,7 @@ function __pyroadvise_is_sub
         case ''
             contains -- $argv[2] lang symptom type matrix list setup completion catalog
         case 'catalog'
-            contains -- $argv[2] check
+            contains -- $argv[2] check explain
         case '*'
             return 1
     end
@@ -195,8 +195,11 @@ complete -c pyroadvise -n '__pyroadvise_at \'setup\' +1' -a off_cpu -d 'Off-CPU'
 complete -c pyroadvise -n '__pyroadvise_at \'completion\' any' -l help -s h -d 'Show this message and exit'
 complete -c pyroadvise -n '__pyroadvise_at \'completion\' 0' -a 'bash zsh fish'
 complete -c pyroadvise -n '__pyroadvise_at \'catalog\' 0' -a check -d 'Validate a catalog and print its problems as path:line:col: CODE me...'
+complete -c pyroadvise -n '__pyroadvise_at \'catalog\' 0' -a explain -d 'Explain a catalog problem code: what it means, how to fix it, and a...'
 complete -c pyroadvise -n '__pyroadvise_at \'catalog\' any' -l help -s h -d 'Show this message and exit'
 complete -c pyroadvise -n '__pyroadvise_at \'catalog check\' any' -l all -d 'Also list the problems that follow from others'
 complete -c pyroadvise -n '__pyroadvise_at \'catalog check\' any' -l format -s f -x -a 'table json markdown' -d 'Output format: a table for people, json for scripts, markdown for docs'
 complete -c pyroadvise -n '__pyroadvise_at \'catalog check\' any' -l help -s h -d 'Show this message and exit'
 complete -c pyroadvise -n '__pyroadvise_at \'catalog check\' 0' -a '(__fish_complete_directories)'
+complete -c pyroadvise -n '__pyroadvise_at \'catalog explain\' any' -l format -s f -x -a 'table json markdown' -d 'Output format: a table for people, json for scripts, markdown for docs'
+complete -c pyroadvise -n '__pyroadvise_at \'catalog explain\' any' -l help -s h -d 'Show this message and exit'

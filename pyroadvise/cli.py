@@ -315,6 +315,30 @@ def catalog_check(
         raise typer.Exit(1)
 
 
+@catalog_app.command("explain")
+def catalog_explain(
+    code: Annotated[Optional[str], typer.Argument(metavar="[CODE]", show_default=False,
+                                                  help="A problem code such as CAT010 [default: list every code].")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Explain a catalog problem code: what it means, how to fix it, and an example (works offline).
+
+    \b
+    Examples:
+      pyroadvise catalog explain CAT010
+      pyroadvise catalog explain             every code with its summary
+    """
+    from .explaining import explain_report, text
+
+    report = explain_report(code)
+    if fmt.value == "json":
+        from .render import to_json
+
+        sys.stdout.write(to_json(report))
+    else:
+        sys.stdout.write(text(report))
+
+
 def app_command():
     """The click command tree, for generating completion scripts and docs."""
     return typer.main.get_command(app)

@@ -413,3 +413,56 @@ def test_another_command_shows_at_most_five_root_problems(tmp_path, monkeypatch)
     lines = run("lang", "go", env={"PYROADVISE_CATALOG": "cat"}).stderr.splitlines()
     assert len([x for x in lines if ": CAT005 " in x]) == 5
     assert lines[-2] == f"  ... and {len(problems) - 5} more"
+
+
+# -- `pyroadvise catalog explain` ------------------------------------------------------------------------
+
+
+def test_every_code_is_explained_and_has_an_example():
+    from pyroadvise.explaining import EXAMPLES, EXPLANATIONS, sections
+
+    assert list(sections(EXPLANATIONS)) == list(CODES)
+    assert list(sections(EXAMPLES)) == list(CODES)
+    for code, text in sections(EXPLANATIONS).items():
+        assert "Fix: " in text, code
+
+
+def test_explanations_ship_inside_the_package():
+    """Data files under pyroadvise/ go into the wheel with it (hatch packages = ["pyroadvise"])."""
+    import pyroadvise
+    from pyroadvise.explaining import EXAMPLES, EXPLANATIONS
+
+    package = Path(pyroadvise.__file__).resolve().parent
+    assert EXPLANATIONS.parent == EXAMPLES.parent == package / "codes"
+    assert 'packages = ["pyroadvise"]' in (package.parent / "pyproject.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_explain_shows_the_text_and_its_fixture_as_the_example(code, tmp_path, monkeypatch):
+    from pyroadvise.explaining import EXPLANATIONS, sections
+
+    [expected] = problems_of(build(tmp_path, code))
+    monkeypatch.chdir(tmp_path)
+    result = run("catalog", "explain", code.lower().replace("cat0", "cat"))  # cat10 is CAT010 too
+    assert result.exit_code == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{code}: {CODES[code]}"
+    assert sections(EXPLANATIONS)[code] in result.stdout
+    assert lines[-2] == "pyroadvise catalog check catalog prints:"
+    assert lines[-1] == f"  {located(tmp_path / 'catalog', expected)}: {code} {expected.message}"
+    report = json.loads(run("catalog", "explain", code, "--format", "json").stdout)
+    assert report["code"] == code and report["explanation"] == sections(EXPLANATIONS)[code]
+
+
+def test_explain_without_a_code_lists_them_all():
+    result = run("catalog", "explain")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[: len(CODES)] == [f"{code}  {text}" for code, text in CODES.items()]
+
+
+@pytest.mark.parametrize("typed", ["CAT099", "E501", "", "CAT0x1"])
+def test_explain_an_unknown_code(typed):
+    result = run("catalog", "explain", typed)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: Unknown problem code '{typed}'.\n")
+    assert result.stderr.endswith("Codes: CAT001 to CAT023; list them with: pyroadvise catalog explain\n")
