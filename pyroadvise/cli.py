@@ -257,11 +257,18 @@ def completion(shell: Annotated[Shell, typer.Argument(case_sensitive=False, meta
     """Print a shell completion script (static: a TAB never starts Python).
 
     \b
-    Install:
-      bash  pyroadvise completion bash > ~/.local/share/bash-completion/completions/pyroadvise
-      zsh   pyroadvise completion zsh > "${fpath[1]}/_pyroadvise"   (any directory in $fpath)
-      fish  pyroadvise completion fish > ~/.config/fish/completions/pyroadvise.fish
-    Regenerate after upgrading pyroadvise: the script lists the catalog's names.
+    Install, then open a new shell:
+      bash (needs the bash-completion package: apt install bash-completion, brew install bash-completion@2)
+        mkdir -p ~/.local/share/bash-completion/completions
+        pyroadvise completion bash > ~/.local/share/bash-completion/completions/pyroadvise
+      zsh
+        mkdir -p ~/.zfunc
+        pyroadvise completion zsh > ~/.zfunc/_pyroadvise
+        echo 'fpath=(~/.zfunc $fpath); autoload -Uz compinit && compinit' >> ~/.zshrc
+      fish
+        mkdir -p ~/.config/fish/completions
+        pyroadvise completion fish > ~/.config/fish/completions/pyroadvise.fish
+    Print it again after upgrading pyroadvise: the script lists the catalog's names.
     """
     from .completion import script
     from .loader import load_catalog
