@@ -1,7 +1,7 @@
 """Find the catalog, read it, validate it.
 
 The YAML files are the truth. Parsing and validating them costs more than the rest of a command,
-so the package ships a cache next to this module (``catalog-cache.json``): the validated catalog
+so the package ships a cache next to this module (``catalog-cache.marshal``): the validated catalog
 (see snapshot.py) under a fingerprint of the YAML files it came from. It is used only while every
 YAML file still matches the fingerprint, and was written by this same version of pyroadvise;
 otherwise the YAML is parsed and validated (slower, never wrong). ``python -m pyroadvise.regen``
@@ -22,7 +22,11 @@ from .model import Catalog
 from .problems import CatalogError, problem
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-CACHE_FILE = PACKAGE_DIR / "catalog-cache.json"
+CACHE_FILE = PACKAGE_DIR / "catalog-cache.marshal"
+# marshal, not JSON: it is built into the interpreter, so a table command never imports json, and it
+# reads the cache faster. Format 4 is read by every Python since 3.4; the file is package data written
+# by regen (like a .pyc file), never user input: a custom catalog is always parsed and validated.
+MARSHAL_FORMAT = 4
 ENV_VAR = "PYROADVISE_CATALOG"
 SUBDIRS = ("languages", "versions")
 
@@ -141,30 +145,32 @@ def _stamp(raw: dict[str, bytes]) -> str:
 
 def read_cache(path: Path, raw: dict[str, bytes]) -> Catalog | None:
     """The cached catalog, or None when the cache is missing, unreadable or not for these files."""
-    import json
+    import marshal
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            cache = json.load(handle)
+        with open(path, "rb") as handle:
+            cache = marshal.loads(handle.read())
         if cache["stamp"] != _stamp(raw):
             return None
         from .snapshot import decode
 
         return decode(cache["catalog"])
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, EOFError, KeyError, TypeError, IndexError):
         return None
 
 
-def cache_text(directory: Path) -> str:
+def cache_bytes(directory: Path) -> bytes:
     """The cache file's content for a catalog directory (which must be valid)."""
     import json
+    import marshal
 
     from .snapshot import encode
 
     raw = read_files(directory)
     catalog = build(parse_files(raw))
-    payload = {"stamp": _stamp(raw), "catalog": encode(catalog)}
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # Plain lists and dicts (records are tuple subclasses, which marshal refuses): what JSON would hold.
+    plain = json.loads(json.dumps(encode(catalog), ensure_ascii=False))
+    return marshal.dumps({"stamp": _stamp(raw), "catalog": plain}, MARSHAL_FORMAT)
 
 
 def build(files: dict[str, tuple[Any, dict]]) -> Catalog:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 
@@ -14,7 +13,11 @@ def loose(name: str) -> str:
 
     Punctuation that carries meaning (the '#' of C#, the '+' of C++) is kept.
     """
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", name).casefold())
+    if not name.isascii():  # NFKC leaves ASCII as it is: most names never need the Unicode tables
+        import unicodedata
+
+        name = unicodedata.normalize("NFKC", name)
+    return _SEPARATORS.sub("", name.casefold())
 
 
 def type_key(name: str) -> str:

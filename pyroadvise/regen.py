@@ -8,7 +8,7 @@ Run from the repository root:
 The repository's own package and catalog are used (PYTHONPATH is set to the root), whichever
 pyroadvise happens to be installed.
 
-Generated: the start-up cache (pyroadvise/catalog-cache.json), the examples of
+Generated: the start-up cache (pyroadvise/catalog-cache.marshal), the examples of
 `catalog explain` (pyroadvise/codes/examples.txt, from the test fixtures), the shell completion scripts under
 completions/, and the README's marked blocks (command outputs, the list of catalog problem codes).
 """
@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .loader import cache_text
+from .loader import cache_bytes
 
 COMPLETIONS = {"bash": "completions/pyroadvise.bash", "zsh": "completions/_pyroadvise",
                "fish": "completions/pyroadvise.fish"}
@@ -116,9 +116,15 @@ def readme_text(root: Path, current: str) -> str:
     return _BLOCK.sub(fill, current)
 
 
-def targets(root: Path) -> dict[Path, str]:
+def _current(path: Path, content: str | bytes) -> str | bytes | None:
+    if not path.exists():
+        return None
+    return path.read_bytes() if isinstance(content, bytes) else path.read_text(encoding="utf-8")
+
+
+def targets(root: Path) -> dict[Path, str | bytes]:
     """Every generated file and the content it should have."""
-    out = {root / "pyroadvise" / "catalog-cache.json": cache_text(root / "catalog"),
+    out = {root / "pyroadvise" / "catalog-cache.marshal": cache_bytes(root / "catalog"),
            root / "pyroadvise" / "codes" / "examples.txt": examples_text(root)}
     for shell, rel in COMPLETIONS.items():
         out[root / rel] = run_cli(root, ["completion", shell])
@@ -128,8 +134,7 @@ def targets(root: Path) -> dict[Path, str]:
 
 
 def stale_files(root: Path) -> list[Path]:
-    return [path for path, content in targets(root).items()
-            if not path.exists() or path.read_text(encoding="utf-8") != content]
+    return [path for path, content in targets(root).items() if _current(path, content) != content]
 
 
 def main(argv: list[str]) -> int:
@@ -140,13 +145,15 @@ def main(argv: list[str]) -> int:
         return 2
     stale = []
     for path, content in targets(root).items():
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == content:
+        if _current(path, content) == content:
             continue
         stale.append(path)
         if not check:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
     for path in stale:
         print(f"{'stale' if check else 'rewrote'}: {path.relative_to(root)}")
     if check and stale:
