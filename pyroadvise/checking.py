@@ -67,12 +67,11 @@ def _message_of(p: Problem) -> str:
 def shown_path(directory: Path, rel: str) -> str:
     """A problem's file as the user can open it: relative to the current folder when inside it."""
     full = os.path.abspath(directory / rel) if rel else os.path.abspath(directory)
-    if rel.endswith("/"):
-        full += "/"
+    slash = "/" if rel.endswith("/") else ""
     here = os.getcwd()
     if full == here or full.startswith(here.rstrip(os.sep) + os.sep):
-        return os.path.relpath(full, here) + ("/" if rel.endswith("/") else "")
-    return full
+        return os.path.relpath(full, here) + slash
+    return full + slash
 
 
 def column(directory: Path, p: Problem) -> int | None:
@@ -97,10 +96,13 @@ def column(directory: Path, p: Problem) -> int | None:
 
 def located(directory: Path, p: Problem) -> dict:
     """One problem with where to find it: the file relative to the current folder, line and column."""
-    path = shown_path(directory, p.file) if p.file else str(directory)
-    if p.file and Path(p.file).is_absolute():
-        path = p.file
-    return {"path": path, "line": p.line, "column": column(directory, p)}
+    from .loader import SUBDIRS
+
+    # The loader names the catalog folder itself (or a subfolder it cannot list) by its full path.
+    folders = {str(directory): "", **{str(directory / sub): sub + "/" for sub in SUBDIRS}}
+    if p.file in folders:
+        return {"path": shown_path(directory, folders[p.file]), "line": None, "column": None}
+    return {"path": shown_path(directory, p.file), "line": p.line, "column": column(directory, p)}
 
 
 def line_of(directory: Path, p: Problem) -> str:

@@ -466,3 +466,10 @@ def test_explain_an_unknown_code(typed):
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"Error: Unknown problem code '{typed}'.\n")
     assert result.stderr.endswith("Codes: CAT001 to CAT023; list them with: pyroadvise catalog explain\n")
+
+
+@pytest.mark.parametrize("given", ["nosuch", "./nosuch"])
+def test_a_missing_catalog_folder_is_named_once(given, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("catalog", "check", given)
+    assert result.stdout.splitlines() == ["nosuch: CAT001 catalog directory not found", f"Catalog {given}: 1 problem."]
