@@ -391,7 +391,9 @@ def test_invalid_catalog_exits_1_naming_file_and_line(tmp_path):
     path.write_text(path.read_text().replace("kind: delta", "kind: sometimes", 1))
     result = run("lang", "go", env={"PYROADVISE_CATALOG": str(bad)})
     assert result.exit_code == 1 and result.stdout == ""
-    assert "CAT006 types.yaml:" in result.stderr and "'sometimes' must be one of: delta, snapshot" in result.stderr
+    line = path.read_text().splitlines().index("    kind: sometimes") + 1
+    assert f"  {bad}/types.yaml:{line}:5: CAT006 types[0].kind: 'sometimes' must be one of: delta, snapshot" \
+        in result.stderr.splitlines()
     assert f"pyroadvise catalog check {bad}" in result.stderr
 
 
