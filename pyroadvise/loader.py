@@ -24,9 +24,10 @@ from .problems import CatalogError, problem
 PACKAGE_DIR = Path(__file__).resolve().parent
 CACHE_FILE = PACKAGE_DIR / "catalog-cache.marshal"
 # marshal, not JSON: it is built into the interpreter, so a table command never imports json, and it
-# reads the cache faster. Format 4 is read by every Python since 3.4; the file is package data written
+# reads the cache faster. Format 2 has no object references, so the bytes depend on the data alone (regen
+# --check compares them), and every Python 3 reads it; the file is package data written
 # by regen (like a .pyc file), never user input: a custom catalog is always parsed and validated.
-MARSHAL_FORMAT = 4
+MARSHAL_FORMAT = 2
 ENV_VAR = "PYROADVISE_CATALOG"
 SUBDIRS = ("languages", "versions")
 
