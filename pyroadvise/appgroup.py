@@ -135,6 +135,36 @@ class _ClosedStream:
         pass
 
 
+def exit_now(run) -> None:
+    """Run the command, flush what it printed, and end the process at once.
+
+    A normal interpreter exit tears down every module and object first: with Typer and the catalog
+    loaded that costs more than the whole command (measured: 1.24x the `import typer` floor with the
+    teardown, 1.02x without). Nothing here needs it: output is flushed by hand, and a failed flush is
+    reported like any other write error.
+    """
+    import os
+
+    try:
+        run()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError as failed:  # e.g. /dev/full; a closed pipe already ended the process (SIGPIPE)
+            if stream is sys.stdout:
+                try:
+                    code = report_error(failed) if code == 0 else code
+                    sys.stderr.flush()
+                except OSError:
+                    code = code or 1
+            else:
+                code = code or 1
+    os._exit(code)
+
+
 def prepare_streams() -> None:
     """Before anything is printed: quiet broken pipes, tolerant encodings, closed streams made explicit."""
     import signal

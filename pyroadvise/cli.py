@@ -12,7 +12,7 @@ from typing import Annotated, Callable, List, Optional
 import typer
 
 from . import __version__
-from .appgroup import COMMANDS, App, command, prepare_streams
+from .appgroup import COMMANDS, App, command, exit_now, prepare_streams
 from .model import METHODS
 
 
@@ -354,4 +354,4 @@ def app_command():
 def main() -> None:
     """Console-script entry point."""
     prepare_streams()
-    app(prog_name="pyroadvise")
+    exit_now(lambda: app(prog_name="pyroadvise"))

@@ -555,3 +555,13 @@ def test_stderr_closed_keeps_the_exit_code():
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_a_full_disk_is_an_error_not_a_silent_loss():
+    """Output is flushed by hand before the process ends at once (appgroup.exit_now): a write that
+    fails there is reported like any other."""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(pyroadvise_command() + ["lang", "java", "--format", "json"], stdout=full,
+                                capture_output=False, stderr=subprocess.PIPE, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.decode() == "Error: No space left on device\n"
