@@ -196,6 +196,8 @@ def synthetic_catalog(factor: int, into: Path) -> Path:
             lang_id = suffix(lang["id"], k)
             lang.update(id=lang_id, name=suffix(lang["name"], k), aliases=[suffix(a, k) for a in lang["aliases"]],
                         sources=[suffix(x, k) for x in lang["sources"]])
+            if "no_sdk" in lang:
+                lang["no_sdk"] = [suffix(a, k) for a in lang["no_sdk"]]
             lang["types"] = {suffix(t, k): e | {"sources": [suffix(x, k) for x in e["sources"]]}
                              for t, e in lang["types"].items()}
             (into / "languages" / f"{lang_id}.yaml").write_text(yaml.safe_dump(lang, sort_keys=False))
