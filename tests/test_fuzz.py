@@ -69,7 +69,9 @@ def check(result, *inputs: str) -> None:
     for stream in (result.stdout, result.stderr):
         assert "Traceback (most recent call last)" not in stream, result
     if result.exit_code == 0:
-        assert result.stderr == "", result
+        # Success may come with a warning or a note on stderr (a --pyroscope release the catalog lacks,
+        # a language without an SDK of its own), each one line; nothing else.
+        assert all(line.startswith(("Warning: ", "Note: ")) for line in result.stderr.splitlines()), result
         assert result.stdout, result
     elif result.exit_code == 2:
         assert "Error: " in result.stderr, result
