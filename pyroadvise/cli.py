@@ -202,7 +202,10 @@ def matrix(
     from .advice import diff_report, matrix_report
 
     if diff is not None:
-        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources, pyroscope)
+        from .lookup import release
+
+        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources, pyroscope,
+             notice=lambda c: release(c, diff)[1])  # OLD may be a release the catalog lacks too
     else:
         _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources, pyroscope)
 

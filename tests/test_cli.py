@@ -472,3 +472,11 @@ def test_list_kinds_complete_as_the_cli_takes_them():
     from pyroadvise.completion import VALUE_SOURCES
 
     assert VALUE_SOURCES["kind"] == tuple(k.value for k in ListKind)
+
+
+def test_matrix_diff_old_release_falls_back_with_a_note():
+    result = run("matrix", "--diff", "2.0.0", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == ("Note: Pyroscope 2.0.0 is not catalogued; advising from the nearest catalogued "
+                             "release below it, 1.2.0.\n")
+    assert json.loads(result.stdout)["from"] == "1.2.0"
