@@ -4,7 +4,7 @@
 _pyroadvise_subcommands() {
     case "$1" in
         "") echo "lang symptom type matrix list setup doctor completion catalog" ;;
-        "catalog") echo "check" ;;
+        "catalog") echo "check explain" ;;
     esac
 }
 
@@ -20,12 +20,13 @@ _pyroadvise_options() {
         "doctor") echo "--format -f --fail-on --for --help -h" ;;
         "completion") echo "--help -h" ;;
         "catalog") echo "--help -h" ;;
-        "catalog check") echo "--format -f --color --help -h" ;;
+        "catalog check") echo "--all --format -f --color --help -h" ;;
+        "catalog explain") echo "--format -f --help -h" ;;
     esac
 }
 
 _pyroadvise() {
-    local cur="${COMP_WORDS[COMP_CWORD]}" prev="" node="" npos=0 skip=0 eq=0 i w
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="" node="" npos=0 first="" skip=0 eq=0 i w
     (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"
     # --opt=value: bash splits the word at "=" (COMP_WORDBREAKS) into --opt, = and value.
     if [[ $cur == "=" ]]; then
@@ -43,6 +44,7 @@ _pyroadvise() {
             node="${node:+$node }$w"
         else
             npos=$(( npos + 1 ))
+            (( npos == 1 )) && first=$w
         fi
     done
     COMPREPLY=()
@@ -76,6 +78,7 @@ _pyroadvise() {
         "doctor|--for") COMPREPLY=() ;;
         "catalog check|--format" | "catalog check|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
         "catalog check|--color") COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
+        "catalog explain|--format" | "catalog explain|-f") COMPREPLY=($(compgen -W "table json markdown" -- "$cur")) ;;
                 esac
                 return 0 ;;
         esac
@@ -95,10 +98,11 @@ _pyroadvise() {
         "type|#0") COMPREPLY=($(compgen -W "cpu alloc_objects alloc_space inuse_objects inuse_space goroutines mutex_count mutex_duration block_count block_duration lock_count lock_duration exceptions wall heap live_objects goroutine_leak off_cpu" -- "$cur")) ;;
         "list|#0") COMPREPLY=($(compgen -W "languages types symptoms" -- "$cur")) ;;
         "setup|#0") COMPREPLY=($(compgen -W "go java dotnet ruby python rust nodejs ebpf" -- "$cur")) ;;
-        "setup|#"*) COMPREPLY=($(compgen -W "cpu alloc_objects alloc_space inuse_objects inuse_space goroutines mutex_count mutex_duration block_count block_duration lock_count lock_duration exceptions wall heap live_objects goroutine_leak off_cpu" -- "$cur")) ;;
+        "setup|#"*) local words; case "$first" in "go") words="cpu alloc_objects alloc_space inuse_objects inuse_space goroutines mutex_count mutex_duration block_count block_duration wall goroutine_leak" ;; "golang") words="cpu alloc_objects alloc_space inuse_objects inuse_space goroutines mutex_count mutex_duration block_count block_duration wall goroutine_leak" ;; "java") words="cpu alloc_objects alloc_space block_count block_duration lock_count lock_duration wall live_objects" ;; "jvm") words="cpu alloc_objects alloc_space block_count block_duration lock_count lock_duration wall live_objects" ;; "kotlin") words="cpu alloc_objects alloc_space block_count block_duration lock_count lock_duration wall live_objects" ;; "scala") words="cpu alloc_objects alloc_space block_count block_duration lock_count lock_duration wall live_objects" ;; "groovy") words="cpu alloc_objects alloc_space block_count block_duration lock_count lock_duration wall live_objects" ;; "clojure") words="cpu alloc_objects alloc_space block_count block_duration lock_count lock_duration wall live_objects" ;; "jdk") words="cpu alloc_objects alloc_space block_count block_duration lock_count lock_duration wall live_objects" ;; "openjdk") words="cpu alloc_objects alloc_space block_count block_duration lock_count lock_duration wall live_objects" ;; "dotnet") words="cpu alloc_objects alloc_space inuse_objects inuse_space mutex_count mutex_duration lock_count lock_duration exceptions wall heap" ;; "csharp") words="cpu alloc_objects alloc_space inuse_objects inuse_space mutex_count mutex_duration lock_count lock_duration exceptions wall heap" ;; "fsharp") words="cpu alloc_objects alloc_space inuse_objects inuse_space mutex_count mutex_duration lock_count lock_duration exceptions wall heap" ;; "vb.net") words="cpu alloc_objects alloc_space inuse_objects inuse_space mutex_count mutex_duration lock_count lock_duration exceptions wall heap" ;; "asp.net") words="cpu alloc_objects alloc_space inuse_objects inuse_space mutex_count mutex_duration lock_count lock_duration exceptions wall heap" ;; "aspnet") words="cpu alloc_objects alloc_space inuse_objects inuse_space mutex_count mutex_duration lock_count lock_duration exceptions wall heap" ;; "ruby") words="cpu" ;; "rb") words="cpu" ;; "rails") words="cpu" ;; "sinatra") words="cpu" ;; "python") words="cpu alloc_objects alloc_space inuse_objects inuse_space" ;; "py") words="cpu alloc_objects alloc_space inuse_objects inuse_space" ;; "python3") words="cpu alloc_objects alloc_space inuse_objects inuse_space" ;; "cpython") words="cpu alloc_objects alloc_space inuse_objects inuse_space" ;; "django") words="cpu alloc_objects alloc_space inuse_objects inuse_space" ;; "flask") words="cpu alloc_objects alloc_space inuse_objects inuse_space" ;; "fastapi") words="cpu alloc_objects alloc_space inuse_objects inuse_space" ;; "rust") words="cpu inuse_space" ;; "rs") words="cpu inuse_space" ;; "cargo") words="cpu inuse_space" ;; "nodejs") words="cpu wall heap" ;; "node") words="cpu wall heap" ;; "node.js") words="cpu wall heap" ;; "js") words="cpu wall heap" ;; "javascript") words="cpu wall heap" ;; "typescript") words="cpu wall heap" ;; "ts") words="cpu wall heap" ;; "nestjs") words="cpu wall heap" ;; "express") words="cpu wall heap" ;; "ebpf") words="cpu off_cpu" ;; "bpf") words="cpu off_cpu" ;; "c") words="cpu off_cpu" ;; "c++") words="cpu off_cpu" ;; "cpp") words="cpu off_cpu" ;; "zig") words="cpu off_cpu" ;; "php") words="cpu off_cpu" ;; "perl") words="cpu off_cpu" ;; "native") words="cpu off_cpu" ;; *) words="cpu alloc_objects alloc_space inuse_objects inuse_space goroutines mutex_count mutex_duration block_count block_duration lock_count lock_duration exceptions wall heap live_objects goroutine_leak off_cpu" ;; esac; COMPREPLY=($(compgen -W "$words" -- "$cur")) ;;
         "doctor|#0") COMPREPLY=() ;;
         "completion|#0") COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
         "catalog check|#0") COMPREPLY=($(compgen -d -- "$cur")) ;;
+        "catalog explain|#0") COMPREPLY=() ;;
     esac
     return 0
 }

@@ -92,12 +92,13 @@ def report_error(exc: Exception) -> int:
     from .problems import CatalogError
 
     if isinstance(exc, CatalogError):
-        from .loader import catalog_dir_from_env, default_catalog_dir
+        from .checking import catalog_to_check, first_few, shown_path
 
-        where = catalog_dir_from_env() or default_catalog_dir()
-        lines = [f"Error: the catalog at {where} is invalid ({len(exc.problems)} problem(s)):"]
-        lines += [f"  {p}" for p in exc.problems]
-        lines.append(f"Check it with: pyroadvise catalog check {where}")
+        where = catalog_to_check(None)
+        count = f"{len(exc.problems)} problem" + ("" if len(exc.problems) == 1 else "s")
+        lines = [f"Error: the catalog at {where} is invalid ({count}):"]
+        lines += [f"  {line}" for line in first_few(where, exc.problems)]
+        lines.append(f"See every problem with: pyroadvise catalog check {shown_path(where, '')}")
         _stderr("\n".join(lines))
         return 1
     if isinstance(exc, PyroadviseError):
@@ -148,6 +149,36 @@ class _ClosedStream:
 
     def flush(self) -> None:
         pass
+
+
+def exit_now(run) -> None:
+    """Run the command, flush what it printed, and end the process at once.
+
+    A normal interpreter exit tears down every module and object first: with Typer and the catalog
+    loaded that costs more than the whole command (measured: 1.24x the `import typer` floor with the
+    teardown, 1.02x without). Nothing here needs it: output is flushed by hand, and a failed flush is
+    reported like any other write error.
+    """
+    import os
+
+    try:
+        run()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError as failed:  # e.g. /dev/full; a closed pipe already ended the process (SIGPIPE)
+            if stream is sys.stdout:
+                try:
+                    code = report_error(failed) if code == 0 else code
+                    sys.stderr.flush()
+                except OSError:
+                    code = code or 1
+            else:
+                code = code or 1
+    os._exit(code)
 
 
 def prepare_streams() -> None:

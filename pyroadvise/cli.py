@@ -12,7 +12,7 @@ from typing import Annotated, Callable, List, Optional
 import typer
 
 from . import __version__
-from .appgroup import COMMANDS, App, command, prepare_streams
+from .appgroup import COMMANDS, App, command, exit_now, prepare_streams
 from .model import METHODS
 
 
@@ -78,11 +78,23 @@ ColorOpt = Annotated[Color, typer.Option("--color", case_sensitive=False,
                                               "are honoured), always, or never (no escape codes at all).")]
 
 
-def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False, color: Color = Color.auto) -> None:
+def _run(kind: str, fmt: Format, build: Callable, show_sources: bool = False, color: Color = Color.auto,
+         pyroscope: str | None = None, notice: Callable | None = None) -> None:
+    from .errors import safe
     from .loader import load_catalog
     from .render import emit
 
-    report = build(load_catalog())
+    catalog = load_catalog()
+    report = build(catalog)
+    if pyroscope is not None:
+        from .lookup import with_release_asked
+
+        report, warning = with_release_asked(catalog, report, pyroscope)
+        if warning:
+            sys.stderr.write(safe(f"Warning: {warning}") + "\n")
+    note = notice(catalog) if notice else None
+    if note:
+        sys.stderr.write(safe(f"Note: {note}") + "\n")
     emit(kind, report, fmt.value, show_sources=show_sources, color=color.value)
 
 
@@ -105,8 +117,9 @@ def root(
 
 @command("lang", short_help="What a language can profile, how to turn it on, the query IDs.")
 def lang(
-    language: Annotated[str, typer.Argument(metavar="LANGUAGE", help="A language: go, java, dotnet, ruby, python, rust, nodejs, ebpf "
-                                                 "(also golang, kotlin, c#, node, py...).")],
+    language: Annotated[Optional[str], typer.Argument(
+        metavar="LANGUAGE", show_default=False,
+        help="A language: go, java, dotnet, ruby, python, rust, nodejs, ebpf (also golang, kotlin, c#, node, py...).")] = None,
     long: Annotated[bool, typer.Option("--long", help="Everything about each type, all query IDs and every note.")] = False,
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
@@ -126,8 +139,10 @@ def lang(
       pyroadvise lang "C#" --format json
     """
     from .advice import lang_report
+    from .lookup import language_notice
 
-    _run("lang-long" if long else "lang", fmt, lambda c: lang_report(c, language, pyroscope), sources, color)
+    _run("lang-long" if long else "lang", fmt, lambda c: lang_report(c, language, pyroscope), sources, color,
+         pyroscope, notice=lambda c: language_notice(c, language))
 
 
 @command("symptom", short_help="Rank the profile types that answer a symptom, in your own words.")
@@ -156,7 +171,8 @@ def symptom(
     """
     from .advice import symptom_report
 
-    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope, explain), sources, color)
+    _run("symptom", fmt, lambda c: symptom_report(c, " ".join(text), lang, pyroscope, explain), sources, color,
+         pyroscope)
 
 
 @command("type", short_help="One profile type in depth, and how each language turns it on.")
@@ -180,7 +196,7 @@ def type_(
     """
     from .advice import type_report
 
-    _run("type", fmt, lambda c: type_report(c, name, pyroscope), sources, color)
+    _run("type", fmt, lambda c: type_report(c, name, pyroscope), sources, color, pyroscope)
 
 
 @command("matrix", short_help="The support matrix: which language collects which profile type.")
@@ -203,15 +219,18 @@ def matrix(
     from .advice import diff_report, matrix_report
 
     if diff is not None:
-        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources, color)
+        from .lookup import release
+
+        _run("diff", fmt, lambda c: diff_report(c, diff, pyroscope), sources, color, pyroscope,
+             notice=lambda c: release(c, diff)[1])  # OLD may be a release the catalog lacks too
     else:
-        _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources, color)
+        _run("matrix", fmt, lambda c: matrix_report(c, pyroscope), sources, color, pyroscope)
 
 
 @command("list", short_help="List the languages, profile types or symptoms the catalog knows.")
 def list_(
-    kind: Annotated[ListKind, typer.Argument(case_sensitive=False, metavar="KIND",
-                                             help="What to list: languages, types or symptoms.")],
+    kind: Annotated[Optional[str], typer.Argument(metavar="KIND", show_default=False,
+                                                  help="What to list: languages, types or symptoms.")] = None,
     fmt: FormatOpt = Format.table,
     pyroscope: VersionOpt = None,
     color: ColorOpt = Color.auto,
@@ -224,8 +243,10 @@ def list_(
       pyroadvise list types --format json
     """
     from .advice import list_report
+    from .lookup import list_kind
 
-    _run("list", fmt, lambda c: list_report(c, kind.value, pyroscope), color=color)
+    what = list_kind(kind, [k.value for k in ListKind])  # before the catalog: a typo costs no load
+    _run("list", fmt, lambda c: list_report(c, what, pyroscope), color=color, pyroscope=pyroscope)
 
 
 @command("setup", short_help="Only what to add to your config to collect the chosen types.")
@@ -253,58 +274,11 @@ def setup(
     from .setup import setup_report
 
     _run("setup-snippet" if snippet else "setup", fmt,
-         lambda c: setup_report(c, language, types, method.value if method else None, pyroscope), sources, color)
+         lambda c: setup_report(c, language, types, method.value if method else None, pyroscope), sources, color,
+         pyroscope)
 
 
-class DoctorFormat(str, Enum):
-    table = "table"
-    json = "json"
-    sarif = "sarif"
-    markdown = "markdown"
-
-
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-
-
-@command("doctor", short_help="Read a project's files: what is profiled, what will be empty, what to add.")
-def doctor(
-    path: Annotated[Optional[str], typer.Argument(metavar="[PATH]", help="The project folder [default: .].")] = None,
-    fmt: Annotated[DoctorFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                              help="table for people, json for scripts, sarif for code "
-                                                   "scanning, markdown for docs.")] = DoctorFormat.table,
-    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", case_sensitive=False,
-                                                      help="Exit 1 when a finding at this level or above "
-                                                           "exists (a CI gate).")] = None,
-    for_text: Annotated[Optional[str], typer.Option("--for", metavar="TEXT",
-                                                    help="A symptom in your words: which types answer it, "
-                                                         "whether they are on, and the lines to add.")] = None,
-) -> None:
-    """Read a project's files and say what is profiled, what will come out empty, and what to add.
-
-    Offline and read-only: doctor never changes a file. Exit codes: 0 (findings do not fail by default),
-    1 with --fail-on when a finding at that level exists, 2 for usage errors or an unreadable PATH.
-    Silence a finding with a comment `pyroadvise: ignore[PD101]` on its line (or the line above);
-    exclude paths or disable checks under [tool.pyroadvise.doctor] in pyproject.toml or in .pyroadvise.toml.
-
-    \b
-    Examples:
-      pyroadvise doctor
-      pyroadvise doctor ./services --format json
-      pyroadvise doctor . --for "lock contention"
-      pyroadvise doctor . --format sarif --fail-on error > doctor.sarif
-    """
-    from pathlib import Path
-
-    from .doctor import diagnose
-    from .render.doctor import emit
-
-    report = diagnose(Path(path if path is not None else "."), for_text=for_text)
-    emit(report, fmt.value)
-    levels = {"error": ("error",), "warning": ("error", "warning")}
-    if fail_on is not None and any(f["level"] in levels[fail_on.value] for f in report["findings"]):
-        raise typer.Exit(1)
+from . import doctor_command  # noqa: E402,F401  (registers `doctor` here, in its place in the list)
 
 
 @command("completion", short_help="Print a shell completion script for bash, zsh or fish.")
@@ -313,11 +287,18 @@ def completion(shell: Annotated[Shell, typer.Argument(case_sensitive=False, meta
     """Print a shell completion script (static: a TAB never starts Python).
 
     \b
-    Install:
-      bash  pyroadvise completion bash > ~/.local/share/bash-completion/completions/pyroadvise
-      zsh   pyroadvise completion zsh > "${fpath[1]}/_pyroadvise"   (any directory in $fpath)
-      fish  pyroadvise completion fish > ~/.config/fish/completions/pyroadvise.fish
-    Regenerate after upgrading pyroadvise: the script lists the catalog's names.
+    Install, then open a new shell:
+      bash (needs the bash-completion package: apt install bash-completion, brew install bash-completion@2)
+        mkdir -p ~/.local/share/bash-completion/completions
+        pyroadvise completion bash > ~/.local/share/bash-completion/completions/pyroadvise
+      zsh
+        mkdir -p ~/.zfunc
+        pyroadvise completion zsh > ~/.zfunc/_pyroadvise
+        echo 'fpath=(~/.zfunc $fpath); autoload -Uz compinit && compinit' >> ~/.zshrc
+      fish
+        mkdir -p ~/.config/fish/completions
+        pyroadvise completion fish > ~/.config/fish/completions/pyroadvise.fish
+    Print it again after upgrading pyroadvise: the script lists the catalog's names.
     """
     from .completion import script
     from .loader import load_catalog
@@ -337,14 +318,18 @@ def catalog() -> None:
 
 @catalog_app.command("check")
 def catalog_check(
-    directory: Annotated[Optional[str], typer.Argument(metavar="[DIR]",
-                                                       help="Catalog directory [default: the shipped catalog].")] = None,
+    directory: Annotated[Optional[str], typer.Argument(
+        metavar="[DIR]", help="Catalog directory [default: the one the other commands read: "
+                              "$PYROADVISE_CATALOG, else the shipped catalog].")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list the problems that follow from others.")] = False,
     fmt: FormatOpt = Format.table,
     color: ColorOpt = Color.auto,
 ) -> None:
-    """Validate a catalog and print every problem as CODE file:line message.
+    """Validate a catalog and print its problems as path:line:col: CODE message, root causes first.
 
-    Exits 1 when there is any problem. Codes are listed in the README.
+    Problems caused by another one (a reference into a file that is itself broken) are counted
+    under it; --all lists them too. Exits 1 when there is any problem. Explain a code with
+    `pyroadvise catalog explain CODE`.
 
     \b
     Examples:
@@ -352,12 +337,44 @@ def catalog_check(
       pyroadvise catalog check ./my-catalog --format json
     """
     from .checking import check_report
-    from .render import emit
 
     report = check_report(directory)
-    emit("check", report, fmt.value, color=color.value)
+    if fmt.value == "table":
+        from .checking import text_lines
+        from .errors import inline
+
+        # Plain lines, never wrapped: a path cut in two is one an editor cannot open.
+        sys.stdout.write("".join(inline(line) + "\n" for line in text_lines(report, show_all)))
+    else:
+        from .render import emit
+
+        emit("check", report, fmt.value, color=color.value)
     if not report["ok"]:
         raise typer.Exit(1)
+
+
+@catalog_app.command("explain")
+def catalog_explain(
+    code: Annotated[Optional[str], typer.Argument(metavar="[CODE]", show_default=False,
+                                                  help="A problem code such as CAT010 [default: list every code].")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Explain a catalog problem code: what it means, how to fix it, and an example (works offline).
+
+    \b
+    Examples:
+      pyroadvise catalog explain CAT010
+      pyroadvise catalog explain             every code with its summary
+    """
+    from .explaining import explain_report, text
+
+    report = explain_report(code)
+    if fmt.value == "json":
+        from .render import to_json
+
+        sys.stdout.write(to_json(report))
+    else:
+        sys.stdout.write(text(report))
 
 
 def app_command():
@@ -368,4 +385,4 @@ def app_command():
 def main() -> None:
     """Console-script entry point."""
     prepare_streams()
-    app(prog_name="pyroadvise")
+    exit_now(lambda: app(prog_name="pyroadvise"))

@@ -1,97 +1,17 @@
 """Static shell completion scripts for bash, zsh and fish, generated from the CLI and the catalog.
 
-A TAB never starts Python: the scripts carry the command tree (read from the click command that
-Typer builds) and the catalog's names (languages, types, symptoms, versions). The cost is that a
+A TAB never starts Python: the scripts carry the command tree (completion_tree.py) and the catalog's
+names (languages, types, symptoms, versions, and which types each language has). The cost is that a
 script is a snapshot: regenerate it after upgrading pyroadvise or changing the catalog.
-
-Which catalog list completes which parameter is declared once, in VALUE_SOURCES.
 """
 
 from __future__ import annotations
 
-import re
-from typing import NamedTuple
-
 from . import __version__
 from . import model as m
-
-PROG = "pyroadvise"
-
-# click parameter name -> the list of values it completes
-VALUE_SOURCES = {
-    "language": "languages",
-    "lang": "languages",
-    "name": "types",
-    "types": "types",
-    "text": "symptoms",
-    "pyroscope": "versions",
-    "diff": "versions",
-    "directory": "directories",
-}
-
-_SAFE_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
-
-
-class Opt(NamedTuple):
-    names: tuple[str, ...]
-    help: str
-    takes_value: bool
-    values: str | tuple[str, ...] | None  # a VALUE_SOURCES list name, fixed choices, or None
-
-
-class Arg(NamedTuple):
-    name: str
-    repeat: bool
-    values: str | tuple[str, ...] | None
-
-
-class Cmd(NamedTuple):
-    path: tuple[str, ...]  # ("catalog", "check")
-    help: str
-    options: tuple[Opt, ...]
-    args: tuple[Arg, ...]
-    subcommands: tuple[str, ...]
-
-
-def _plain(text: str | None, limit: int = 70) -> str:
-    """A one-line description safe in every shell's quoting: first sentence, no brackets or quotes."""
-    text = re.sub(r"\s*\[[^\]]*\]", "", (text or "").strip().split("\n")[0])
-    text = re.sub(r"[`$\\\"'\[\]]", "", text).rstrip(".")
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-def _values_of(param) -> str | tuple[str, ...] | None:
-    choices = getattr(param.type, "choices", None)
-    if choices:
-        return tuple(str(getattr(c, "value", c)) for c in choices)
-    return VALUE_SOURCES.get(param.name)
-
-
-def command_tree(command, path: tuple[str, ...] = (), parent=None) -> list[Cmd]:
-    """Flatten the click command tree: the root first, then each subcommand in registration order."""
-    import typer
-
-    settings = dict(command.context_settings or {})
-    ctx = typer.Context(command, info_name=path[-1] if path else PROG, parent=parent, **settings)
-    options, args = [], []
-    for param in command.get_params(ctx):
-        if getattr(param, "hidden", False):
-            continue
-        if param.param_type_name == "option":
-            # Long names first, otherwise as declared: click builds the help option's names from a
-            # set, so without a fixed order every run could write a different script (`regen --check`).
-            names = tuple(sorted(tuple(param.opts) + tuple(param.secondary_opts),
-                                 key=lambda n: not n.startswith("--")))
-            takes = not param.is_flag
-            options.append(Opt(names, _plain(param.help), takes, _values_of(param) if takes else None))
-        else:
-            args.append(Arg(param.name, param.nargs == -1, _values_of(param)))
-    subnames = tuple(command.list_commands(ctx)) if hasattr(command, "list_commands") else ()
-    help_text = command.get_short_help_str(limit=200) if path else ""
-    out = [Cmd(path, _plain(help_text), tuple(options), tuple(args), subnames)]
-    for name in subnames:
-        out += command_tree(command.get_command(ctx, name), path + (name,), ctx)
-    return out
+from .completion_tree import _SAFE_VALUE, PROG, VALUE_SOURCES, _plain, command_tree  # noqa: F401 - re-exported
+from . import completion_scripts
+from .matrix import available_types
 
 
 def value_lists(catalog: m.Catalog) -> dict[str, list[tuple[str, str]]]:
@@ -99,10 +19,16 @@ def value_lists(catalog: m.Catalog) -> dict[str, list[tuple[str, str]]]:
     newest = catalog.newest
     return {
         "languages": [(lang.id, lang.name) for lang in catalog.languages.values()],
-        "types": [(t.id, t.name) for t in catalog.types.values()],
+        "types": [(t.id, t.unit) for t in catalog.types.values()],
         "symptoms": [(s.id, s.name) for s in catalog.symptoms.values()],
         "versions": [(v, "newest" if v == newest else "Pyroscope " + v) for v in reversed(list(catalog.versions))],
     }
+
+
+def types_by_language(catalog: m.Catalog) -> dict[str, list[str]]:
+    """The types each language has at the newest release (what `setup LANGUAGE <TAB>` offers)."""
+    newest = catalog.versions[catalog.newest]
+    return {lang: list(available_types(newest, lang)) for lang in catalog.languages}
 
 
 def script(shell: str, catalog: m.Catalog, command) -> str:
@@ -110,10 +36,14 @@ def script(shell: str, catalog: m.Catalog, command) -> str:
     tree = command_tree(command)
     lists = {name: [(v, _plain(d)) for v, d in pairs if _SAFE_VALUE.fullmatch(v)]
              for name, pairs in value_lists(catalog).items()}
-    from . import completion_scripts
-
+    by_language = {}
+    for lang, types in types_by_language(catalog).items():
+        for name in (lang, *catalog.languages[lang].aliases):  # setup golang <TAB> too
+            if _SAFE_VALUE.fullmatch(name) and name not in by_language:
+                by_language[name] = [t for t in types if _SAFE_VALUE.fullmatch(t)]
+    lists["language_types"] = [pair for pair in lists["types"]]  # a language the script does not know: all
     return {"bash": completion_scripts.bash, "zsh": completion_scripts.zsh, "fish": completion_scripts.fish}[shell](
-        tree, lists, header(shell))
+        tree, lists, header(shell), by_language)
 
 
 def header(shell: str) -> str:

@@ -7,9 +7,10 @@ catalog's names for the next argument.
 
 from __future__ import annotations
 
-from .completion import PROG, Cmd
+from .completion_tree import PROG, Cmd
 
 Lists = dict[str, list[tuple[str, str]]]
+ByLanguage = dict[str, list[str]]  # language id -> the types it has
 
 
 def _key(cmd: Cmd) -> str:
@@ -26,16 +27,22 @@ def _value_opts(tree: list[Cmd]) -> list[str]:
 
 # -- bash ------------------------------------------------------------------------------------------
 
-def _bash_words(values, lists: Lists) -> str:
+def _bash_words(values, lists: Lists, by_language: ByLanguage | None = None) -> str:
     if values is None:
         return 'COMPREPLY=()'
     if values == "directories":
         return 'COMPREPLY=($(compgen -d -- "$cur"))'
+    if values == "language_types" and by_language:
+        # The types of the language given as the first argument; all of them for one the script does not know.
+        cases = " ".join(f'"{lang}") words="{" ".join(types)}" ;;' for lang, types in by_language.items())
+        every = " ".join(v for v, _ in lists[values])
+        return (f'local words; case "$first" in {cases} *) words="{every}" ;; esac; '
+                'COMPREPLY=($(compgen -W "$words" -- "$cur"))')
     words = values if isinstance(values, tuple) else [v for v, _ in lists[values]]
     return f'COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur"))'
 
 
-def bash(tree: list[Cmd], lists: Lists, header: str) -> str:
+def bash(tree: list[Cmd], lists: Lists, header: str, by_language: ByLanguage | None = None) -> str:
     subs, opts, optvals, argvals = [], [], [], []
     for cmd in tree:
         key = _key(cmd)
@@ -49,7 +56,7 @@ def bash(tree: list[Cmd], lists: Lists, header: str) -> str:
         for i, arg in enumerate(cmd.args):
             # Earlier patterns win, so a repeating last argument can catch every later position.
             pattern = f'"{key}|#"*' if arg.repeat else f'"{key}|#{i}"'
-            argvals.append(f"        {pattern}) {_bash_words(arg.values, lists)} ;;")
+            argvals.append(f"        {pattern}) {_bash_words(arg.values, lists, by_language)} ;;")
     value_opts = " ".join(_value_opts(tree))
     nl = "\n"
     return header + f"""
@@ -66,7 +73,7 @@ _{PROG}_options() {{
 }}
 
 _{PROG}() {{
-    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="" node="" npos=0 skip=0 eq=0 i w
+    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="" node="" npos=0 first="" skip=0 eq=0 i w
     (( COMP_CWORD > 0 )) && prev="${{COMP_WORDS[COMP_CWORD-1]}}"
     # --opt=value: bash splits the word at "=" (COMP_WORDBREAKS) into --opt, = and value.
     if [[ $cur == "=" ]]; then
@@ -84,6 +91,7 @@ _{PROG}() {{
             node="${{node:+$node }}$w"
         else
             npos=$(( npos + 1 ))
+            (( npos == 1 )) && first=$w
         fi
     done
     COMPREPLY=()
@@ -149,9 +157,38 @@ def _zsh_option(opt) -> str:
     return _zq(f"{exclusion}{names}{spec}")
 
 
-def zsh(tree: list[Cmd], lists: Lists, header: str) -> str:
+def zsh(tree: list[Cmd], lists: Lists, header: str, by_language: ByLanguage | None = None) -> str:
     out = [f"#compdef {PROG}", header.rstrip("\n"), ""]
+    if by_language:
+        # Inside a subcommand's function words[1] is the subcommand; its first argument is the first
+        # word after it that is neither an option nor an option's value.
+        described = dict(lists["types"])
+        value_opts = "|".join(_value_opts(tree))
+        cases = "\n".join(f"    {_zq(lang)}) items=(\n" + "\n".join(f"      {_zq(t + ':' + described.get(t, '').replace(':', ' -'))}"
+                                                          for t in types) + "\n    ) ;;"
+                          for lang, types in by_language.items())
+        out.append(f"""_{PROG}_language_types() {{
+  local -a items
+  local w first="" skip=0 i
+  for (( i = 2; i < CURRENT; i++ )); do
+    w=$words[i]
+    if (( skip )); then skip=0; continue; fi
+    case $w in
+      {value_opts}) skip=1 ;;
+      -*) ;;
+      *) first=$w; break ;;
+    esac
+  done
+  case $first in
+{cases}
+    *) _{PROG}_types; return ;;
+  esac
+  _describe -t types 'type' items
+}}
+""")
     for name, pairs in lists.items():
+        if name == "language_types" and by_language:
+            continue
         items = "\n".join(f"    {_zq(v + ':' + d.replace(':', ' -'))}" for v, d in pairs)
         label = name.rstrip("s")
         out.append(f"_{PROG}_{name}() {{\n  local -a items\n  items=(\n{items}\n  )\n"
@@ -208,7 +245,12 @@ def _fq(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def fish(tree: list[Cmd], lists: Lists, header: str) -> str:
+def _fish_item(value: str, description: str) -> str:
+    """One candidate of a `complete -a` list: value, a tab, its description (quoted; may be empty)."""
+    return f'{value}\\t"{description}"'
+
+
+def fish(tree: list[Cmd], lists: Lists, header: str, by_language: ByLanguage | None = None) -> str:
     value_opts = " ".join(_fq(n) for n in _value_opts(tree))
     subs = "\n".join(f"        case {_fq(_key(c))}\n            contains -- $argv[2] {' '.join(c.subcommands)}"
                      for c in tree if c.subcommands)
@@ -220,6 +262,7 @@ function __{PROG}_state
     set -e tokens[1]
     set -l node ''
     set -l npos 0
+    set -l first ''
     set -l skip 0
     for t in $tokens
         if test $skip -eq 1
@@ -237,10 +280,18 @@ function __{PROG}_state
             set node (string trim -- "$node $t")
         else
             set npos (math $npos + 1)
+            test $npos -eq 1; and set first $t
         end
     end
     echo $node
     echo $npos
+    echo $first
+end
+
+# __{PROG}_first_is VALUE...: the first argument of the (sub)command is one of them.
+function __{PROG}_first_is
+    set -l state (__{PROG}_state)
+    contains -- "$state[3]" $argv
 end
 
 function __{PROG}_is_sub
@@ -276,10 +327,12 @@ end
             values = ""
             if opt.takes_value:
                 values = " -x"
+                # Each value carries its own description (none for fixed choices), or fish would
+                # repeat the option's help after every value.
                 if isinstance(opt.values, tuple):
-                    values += f" -a {_fq(' '.join(opt.values))}"
+                    values += f" -a {_fq(' '.join(_fish_item(v, '') for v in opt.values))}"
                 elif opt.values in lists:
-                    values += f" -a {_fq(' '.join(v for v, _ in lists[opt.values]))}"
+                    values += f" -a {_fq(' '.join(_fish_item(v, d) for v, d in lists[opt.values]))}"
             out.append(f"complete -c {PROG} -n {_fq(f'__{PROG}_at {_fq(key)} any')} {flags}{values} "
                        f"-d {_fq(opt.help)}")
         for i, arg in enumerate(cmd.args):
@@ -289,6 +342,14 @@ end
                 out.append(f"complete -c {PROG} -n {condition} -a '(__fish_complete_directories)'")
             elif isinstance(arg.values, tuple):
                 out.append(f"complete -c {PROG} -n {condition} -a {_fq(' '.join(arg.values))}")
+            elif arg.values == "language_types" and by_language:
+                described = dict(lists["types"])
+                known = " ".join(by_language)
+                for lang, types in by_language.items():
+                    when = _fq(f"__{PROG}_at {_fq(key)} {position}; and __{PROG}_first_is {lang}")
+                    out += [f"complete -c {PROG} -n {when} -a {t} -d {_fq(described.get(t, ''))}" for t in types]
+                when = _fq(f"__{PROG}_at {_fq(key)} {position}; and not __{PROG}_first_is {known}")
+                out += [f"complete -c {PROG} -n {when} -a {v} -d {_fq(d)}" for v, d in lists["types"]]
             elif arg.values in lists:
                 out += [f"complete -c {PROG} -n {condition} -a {v} -d {_fq(d)}" for v, d in lists[arg.values]]
     return "\n".join(out) + "\n"

@@ -153,10 +153,15 @@ class _Assembler:
             self.language_ctx[data["id"]] = ctx
             methods = self.methods(ctx, data)
             lang_types = self.language_types(ctx, data, types, methods)
+            aliases = {loose(a) for a in _strings(data["aliases"])}
+            for i, name in _entries(data["no_sdk"]):
+                if loose(name) not in aliases:
+                    ctx.report("CAT010", ("no_sdk", i), f"{name!r} is not one of this language's aliases")
             out[data["id"]] = m.Language(
                 data["id"], data["name"], _strings(data["aliases"]), data["summary"],
                 _strings(data["notes"]), methods, lang_types, self.refs(ctx, ("sources",), data["sources"]),
                 data["sdk_checked"],
+                _strings(data["no_sdk"]),
             )
         return out
 

@@ -135,6 +135,7 @@ class Language(Record):
     types: dict[str, LanguageType]
     sources: tuple[str, ...]
     sdk_checked: str | None  # the SDK (or Alloy) release the facts were checked against
+    no_sdk: tuple[str, ...]  # names among the aliases with no Pyroscope SDK of their own (PHP, C++)
 
 
 class Column(Record):

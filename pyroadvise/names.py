@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import unicodedata
 
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 
@@ -13,7 +13,11 @@ def loose(name: str) -> str:
 
     Punctuation that carries meaning (the '#' of C#, the '+' of C++) is kept.
     """
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", name).casefold())
+    if not name.isascii():  # NFKC leaves ASCII as it is: most names never need the Unicode tables
+        import unicodedata
+
+        name = unicodedata.normalize("NFKC", name)
+    return _SEPARATORS.sub("", name.casefold())
 
 
 def type_key(name: str) -> str:
@@ -22,20 +26,40 @@ def type_key(name: str) -> str:
 
 
 def closest(wrong: str, candidates: list[str], limit: int = 3) -> list[str]:
-    """The candidates nearest to a wrong name, best first (by their loose form)."""
+    """The candidates nearest to a wrong name, best first (compared by their loose forms).
+
+    Ranked as people expect: names that start with what was typed ('alloc' -> alloc_objects,
+    alloc_space), then names that contain it, then names spelled nearly alike ('mutx' -> mutex_count,
+    'deadlok'), judged over the whole name or over its beginning. A very short or unlike name gets
+    no suggestion rather than a wrong one.
+    """
     import difflib
 
     key = loose(wrong)
+    if not key:
+        return []
     by_key: dict[str, str] = {}
     for candidate in candidates:
         by_key.setdefault(loose(candidate), candidate)
-    matches = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.6)
-    found = [by_key[m] for m in matches]
-    if len(found) < limit and key:
-        # A prefix is a strong hint too: 'mutex' should offer mutex_count and mutex_duration.
-        for k, candidate in by_key.items():
-            if k.startswith(key) and candidate not in found:
-                found.append(candidate)
-                if len(found) == limit:
-                    break
-    return found
+    ranked: list[tuple[int, float, int, str]] = []
+    for order, (k, candidate) in enumerate(by_key.items()):
+        if k == key:
+            continue
+        shared = len(os.path.commonprefix([key, k]))
+        if k.startswith(key):
+            tier, score = 0, len(key) / len(k)
+        elif len(key) >= 3 and key in k:
+            tier, score = 1, len(key) / len(k)
+        elif shared >= 4:  # 'allocations' and alloc_space begin alike
+            tier, score = 2, shared / max(len(key), len(k))
+        else:
+            whole = difflib.SequenceMatcher(None, key, k).ratio()
+            start = difflib.SequenceMatcher(None, key, k[: len(key)]).ratio() if len(key) >= 4 else 0.0
+            if whole < 0.65 and start < 0.75:
+                continue
+            tier, score = 3, max(whole, start)
+        ranked.append((tier, -score, order, candidate))
+    ranked.sort()
+    if ranked and ranked[0][0] < 3:  # names that begin or contain what was typed beat lookalikes
+        ranked = [r for r in ranked if r[0] < 3]
+    return [candidate for *_, candidate in ranked[:limit]]

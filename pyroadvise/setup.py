@@ -26,6 +26,8 @@ def setup_report(catalog: m.Catalog, lang_name: str, type_names: list[str], meth
             f"{lang.name} has no {', '.join(missing)} at Pyroscope {version.id}.",
             [f"{lang.name} has: {', '.join(have) or 'nothing'}."],
         )
+    if method is not None and method not in lang.methods:
+        _no_such_method(catalog, lang, chosen, have, method)
     method_id = _method(lang, chosen, have, method)
     steps = [step for t in chosen for step in lang.types[t.id].enable if step.method == method_id]
     snippet = lang.methods[method_id].snippet
@@ -46,6 +48,17 @@ def _sources(catalog: m.Catalog, lang: m.Language, chosen: list[m.ProfileType]) 
     """The sources behind the language's setup and each chosen type's steps, first mentions first."""
     refs = dict.fromkeys([*lang.sources, *(ref for t in chosen for ref in lang.types[t.id].sources)])
     return [catalog.sources[ref]._asdict() for ref in refs if ref in catalog.sources]
+
+
+def _no_such_method(catalog: m.Catalog, lang: m.Language, chosen: list[m.ProfileType], have: dict, wanted: str):
+    """`setup go cpu --method ebpf`: name the methods there are, and who has the one asked for."""
+    types = ", ".join(t.id for t in chosen)
+    usable = [meth for meth in lang.methods if all(meth in [col.method for col, _ in have[t.id]] for t in chosen)]
+    hints = [f"{types} for {lang.name}: {' or '.join(usable) or 'no single method'}."]
+    owners = [other for other in catalog.languages.values() if wanted in other.methods and other.id != lang.id]
+    if owners:
+        hints.append(f"{owners[0].name} collects with '{wanted}': pyroadvise setup {owners[0].id} {types.replace(', ', ' ')}")
+    raise UsageProblem(f"{lang.name} has no collection method '{wanted}'.", hints)
 
 
 def _method(lang: m.Language, chosen: list[m.ProfileType], have: dict, wanted: str | None) -> str:

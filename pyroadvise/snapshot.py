@@ -48,7 +48,7 @@ def _by_id(build):
 _suggestions = _many(_maker(m.Suggestion))
 _profile_type = _maker(m.ProfileType, cannot_show=T, see_also=T, sources=T)
 _language = _maker(
-    m.Language, aliases=T, notes=T, sources=T,
+    m.Language, aliases=T, notes=T, sources=T, no_sdk=T,
     methods=_by_id(_maker(m.Method, snippet=_maker(m.Snippet))),
     types=_by_id(_maker(m.LanguageType, sources=T, ids=_many(_maker(m.ProfileTypeId)),
                         enable=_many(_maker(m.EnableStep, extra=T)))),

@@ -79,6 +79,7 @@ LANGUAGE = record({
     "id": required(matching(LANGUAGE_ID, "language id")),
     "name": required(text),
     "aliases": required(list_of(text)),
+    "no_sdk": optional(list_of(text)),
     "summary": required(text),
     "sdk_checked": optional(matching(RELEASE, "SDK release (name the release with its version)")),
     "notes": optional(list_of(text)),

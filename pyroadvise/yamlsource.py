@@ -15,13 +15,10 @@ from typing import Any
 
 import yaml
 
+from .limits import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from .problems import Problem, problem
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-MAX_BYTES = 2_000_000
-MAX_NODES = 200_000
-MAX_DEPTH = 40
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",

@@ -205,10 +205,33 @@ def test_versions(catalog, typed, expected):
     assert lookup.version(catalog, typed).id == expected
 
 
-def test_unknown_version_lists_the_catalogued_ones(catalog):
+@pytest.mark.parametrize("typed", ["abc", "2.x", "", "1.2.3.4"])
+def test_a_version_that_is_no_release_number_lists_the_catalogued_ones(catalog, typed):
     with pytest.raises(UsageProblem) as err:
-        lookup.version(catalog, "9.9.9")
-    assert "1.2.0, 2.2.1" in err.value.hints[0]
+        lookup.version(catalog, typed)
+    assert err.value.exit_code == 2
+    assert "Catalogued versions: 1.2.0, 2.2.1 (default: 2.2.1, the newest)." in err.value.hints[0]
+
+
+@pytest.mark.parametrize("typed,used,warning", [
+    ("2.0.0", "1.2.0", "Pyroscope 2.0.0 is not catalogued; advising from the nearest catalogued release below it, 1.2.0."),
+    ("1.14.0", "1.2.0", "Pyroscope 1.14.0 is not catalogued; advising from the nearest catalogued release below it, 1.2.0."),
+    ("2.2.0", "1.2.0", "Pyroscope 2.2.0 is not catalogued; advising from the nearest catalogued release below it, 1.2.0."),
+    ("v2.0", "1.2.0", "Pyroscope 2.0 is not catalogued; advising from the nearest catalogued release below it, 1.2.0."),
+    ("2.3.0", "2.2.1", "Pyroscope 2.3.0 is newer than every catalogued release; advising from the newest, 2.2.1."),
+    ("10", "2.2.1", "Pyroscope 10 is newer than every catalogued release; advising from the newest, 2.2.1."),
+    ("1.2.0", "1.2.0", None), ("2.2", "2.2.1", None), ("latest", "2.2.1", None), (None, "2.2.1", None),
+])
+def test_releases_people_run_fall_back_to_the_nearest_catalogued(catalog, typed, used, warning):
+    version, said = lookup.release(catalog, typed)
+    assert (version.id, said) == (used, warning)
+
+
+@pytest.mark.parametrize("typed", ["0.37.0", "1.1.9", "v1.0"])
+def test_a_release_older_than_the_oldest_is_an_error(catalog, typed):
+    with pytest.raises(UsageProblem) as err:
+        lookup.version(catalog, typed)
+    assert err.value.message == f"Pyroscope {typed.lstrip('v')} is older than the oldest catalogued release, 1.2.0."
 
 
 @pytest.mark.parametrize("text,expected", [

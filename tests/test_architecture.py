@@ -19,7 +19,7 @@ ALLOWED = {  # third-party package -> the only modules that may import it
     "Stemmer": {"symptoms/text.py"},
     "rapidfuzz": {"symptoms/score.py"},
     "yaml": {"yamlsource.py", "doctor/yamldocs.py"},  # the catalog's YAML, and doctor's reading of projects
-    "typer": {"cli.py", "appgroup.py", "completion.py"},
+    "typer": {"cli.py", "appgroup.py", "completion_tree.py", "doctor_command.py"},
 }
 PURE = {"advice.py", "lookup.py", "symptoms/__init__.py", "symptoms/text.py", "symptoms/vocabulary.py",
         "symptoms/index.py", "symptoms/score.py", "matrix.py", "setup.py", "model.py", "names.py", "snapshot.py",
@@ -61,3 +61,35 @@ def test_no_catalog_ids_in_code():
 def test_modules_stay_small():
     for path in MODULES:
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path.name
+
+
+def _package_imports(path: Path) -> set[str]:
+    """The pyroadvise modules a module imports, at any level (lazy imports inside functions too)."""
+    rel = path.relative_to(PACKAGE)
+    here = list(rel.parent.parts)
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = here[: len(here) - (node.level - 1)] if node.level > 1 else here
+            parts = base + (node.module.split(".") if node.module else [])
+            names = [parts] if node.module else [parts + [a.name] for a in node.names]
+            for name in names:
+                for candidate in ("/".join(name) + ".py", "/".join(name) + "/__init__.py"):
+                    if (PACKAGE / candidate).is_file():
+                        found.add(candidate)
+    return found
+
+
+def test_completion_modules_import_no_circle():
+    """completion.py uses completion_scripts.py, and both use completion_tree.py: never the other way round."""
+    graph = {str(p.relative_to(PACKAGE)): _package_imports(p) for p in MODULES}
+    assert "completion_scripts.py" in graph["completion.py"]
+    for module in ("completion_scripts.py", "completion_tree.py"):
+        assert "completion.py" not in graph[module], module
+    assert "completion_scripts.py" not in graph["completion_tree.py"]
+
+    def reaches(start: str, goal: str, seen: set) -> bool:
+        return any(n == goal or (n not in seen and not seen.add(n) and reaches(n, goal, seen)) for n in graph[start])
+
+    for module in ("completion.py", "completion_scripts.py", "completion_tree.py"):
+        assert not reaches(module, module, set()), f"{module} is in an import circle"

@@ -56,15 +56,20 @@ def codes_of(directory: Path) -> set[str]:
 
 
 def assert_refused(result, code: str, where: str, *, only: bool = False) -> list[str]:
-    """Exit 1, stdout empty, no traceback; stderr lists `code where ...`. Returns the matching problem lines."""
+    """Exit 1, stdout empty, no traceback; stderr lists `path:line:col: code ...` for `where` (file:line,
+    relative to the catalog). Returns the matching problem lines."""
+    import re
+
     assert result.exit_code == 1, result
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: the catalog at "), result.stderr
-    assert "Check it with: pyroadvise catalog check" in result.stderr
-    lines = [line.strip() for line in result.stderr.splitlines() if line.startswith("  CAT")]
-    found = [line for line in lines if line.startswith(f"{code} {where} ")]
-    assert found, f"no '{code} {where} ...' in:\n{result.stderr}"
+    assert "See every problem with: pyroadvise catalog check" in result.stderr
+    lines = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ") and "CAT" in line]
+    rel, _, line_no = where.partition(":") if not where.startswith("/") else (where, "", "")
+    pattern = r"(^|/)" + re.escape(rel) + (rf":{line_no}:\d+" if line_no else "") + f": {code} "
+    found = [line for line in lines if re.search(pattern, line)]
+    assert found, f"no '{where}: {code} ...' in:\n{result.stderr}"
     if only:
         assert len(lines) == 1, result.stderr
     return found
@@ -408,7 +413,7 @@ def test_several_faults_are_reported_together(cat):
     for code, where in [("CAT005", "sources.yaml:7"), ("CAT013", "languages/python.yaml:4"),
                         ("CAT012", "versions/1.1.0.yaml:15")]:
         assert_refused(result, code, where)
-    assert "(3 problem(s))" in result.stderr
+    assert "(3 problems)" in result.stderr
 
 
 @pytest.mark.parametrize("char", ["\u200f", "\u061c", "\u202e", "\x85", "\x1b"])
@@ -421,3 +426,54 @@ def test_catalog_text_refuses_what_user_input_gets_escaped(char):
     assert text(Context("types.yaml", {}, problems), f"bad{char}text", ("types", 0, "unit")) is BAD
     assert [p.code for p in problems] == ["CAT017"]
     assert char not in shown(f"bad{char}text")
+
+
+# -- files that could hang or flood a reader: refused before they are read ---------------------------------
+
+
+def _refused_quickly(cat, code: str, rel: str) -> str:
+    """A real process, so a hang would show as a timeout and memory growth as a slow run."""
+    start = time.monotonic()
+    result = run_process("lang", "go", env={"PYROADVISE_CATALOG": str(cat)}, timeout=20)
+    assert time.monotonic() - start < 15, "should be refused at once"
+    assert result.exit_code == 1, result
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    [line] = [x for x in result.stderr.splitlines() if f"{code} " in x and rel in x]
+    return line
+
+
+def test_fifo_is_refused_not_read(cat):
+    import os
+
+    (cat / "languages" / "go.yaml").unlink()
+    os.mkfifo(cat / "languages" / "go.yaml")  # a real FIFO: reading it would block forever
+    line = _refused_quickly(cat, "CAT001", "languages/go.yaml")
+    assert "a FIFO (named pipe); only regular files are read" in line
+
+
+def test_symlink_to_dev_zero_is_refused_not_read(cat):
+    (cat / "languages" / "go.yaml").unlink()
+    (cat / "languages" / "go.yaml").symlink_to("/dev/zero")  # endless: reading it would fill memory
+    line = _refused_quickly(cat, "CAT001", "languages/go.yaml")
+    assert "a character device; only regular files are read" in line
+
+
+def test_huge_sparse_file_is_refused_without_reading_it(cat):
+    path = cat / "types.yaml"
+    with open(path, "r+b") as handle:
+        handle.truncate(1_000_000_000)  # 1 GB, sparse: costs no disk, but read whole it would cost 1 GB of memory
+    line = _refused_quickly(cat, "CAT019", "types.yaml")
+    assert f"file is 1000000000 bytes; the limit is {MAX_BYTES}" in line
+
+
+def test_reads_are_bounded_in_process(cat, monkeypatch):
+    """However large a file claims to be, no read asks for more than the limit plus one byte."""
+    import os
+
+    from pyroadvise import loader
+
+    asked = []
+    real_read = os.read
+    monkeypatch.setattr(loader.os, "read", lambda fd, n: asked.append(n) or real_read(fd, n))
+    loader.read_files(cat)
+    assert asked and max(asked) <= MAX_BYTES + 1

@@ -173,14 +173,25 @@ def test_problem_names_file_and_line(code, tmp_path):
 def test_check_prints_problem_and_summary(code, tmp_path, monkeypatch):
     build(tmp_path, code, name="cat")
     [expected] = problems_of(tmp_path / "cat")
-    monkeypatch.chdir(tmp_path)  # a short DIR keeps the summary short
+    monkeypatch.chdir(tmp_path)
     result = run("catalog", "check", "cat")
     assert result.exit_code == 1, result
     assert result.stderr == ""
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"{code} {expected.where()} "), lines
-    assert squash(result.stdout) == squash(f"{expected} Catalog cat: 1 problem(s).")
-    assert lines[-1] == "Catalog cat: 1 problem(s)."
+    assert result.stdout.splitlines() == [f"{located(tmp_path / 'cat', expected)}: {code} {expected.message}",
+                                          "Catalog cat: 1 problem."]
+
+
+def located(directory: Path, p) -> str:
+    """path:line:col as the user's editor wants it, worked out here from the file itself: the path relative
+    to the current folder, the column where the line's text begins."""
+    rel = f"{directory.name}/{p.file}"
+    if not p.line:
+        return rel
+    text = (directory / p.file).read_text(encoding="utf-8", errors="replace").split("\n")[p.line - 1]
+    content = text.lstrip(" \t")
+    while content.startswith("- "):  # a list item: the column of the key after the dash
+        content = content[2:].lstrip(" \t")
+    return f"{rel}:{p.line}:{len(text) - len(content) + 1}"
 
 
 def test_check_prints_each_problem_on_one_line(tmp_path, monkeypatch):
@@ -188,24 +199,28 @@ def test_check_prints_each_problem_on_one_line(tmp_path, monkeypatch):
     [expected] = problems_of(tmp_path / "cat")
     assert len(str(expected)) > 100
     monkeypatch.chdir(tmp_path)
-    result = run("catalog", "check", "cat")
-    assert result.stdout.splitlines() == [str(expected), "Catalog cat: 1 problem(s)."]
+    result = run("catalog", "check", "cat", env={"COLUMNS": "40"})
+    assert result.stdout.splitlines() == ["cat/languages/go.yaml:36:9: CAT022 " + expected.message,
+                                          "Catalog cat: 1 problem."]
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
-def test_check_json(code, tmp_path):
+def test_check_json(code, tmp_path, monkeypatch):
     directory = build(tmp_path, code)
     [expected] = problems_of(directory)
+    monkeypatch.chdir(tmp_path)
     result = run("catalog", "check", str(directory), "--format", "json")
     assert result.exit_code == 1, result
     assert result.stderr == ""
     report = json.loads(result.stdout)
+    path, line, column = (located(directory, expected).split(":") + [None, None])[:3]
     assert report == {
         "schema_version": 1,
         "catalog": str(directory),
         "ok": False,
         "problems": [{"code": code, "file": expected.file, "line": expected.line, "message": expected.message,
-                      "where": expected.where()}],
+                      "where": expected.where(), "path": path, "column": int(column) if column else None,
+                      "follows": False}],
     }
 
 
@@ -248,16 +263,16 @@ def test_three_broken_rules_in_three_files_are_all_reported(tmp_path, monkeypatc
     result = run("catalog", "check", "cat")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines[:-1]] == [p.code for p in problems]
-    assert lines[-1] == "Catalog cat: 3 problem(s)."
+    assert [line.split()[1] for line in lines[:-1]] == [p.code for p in problems]
+    assert lines[-1] == "Catalog cat: 3 problems."
     report = json.loads(run("catalog", "check", "cat", "--format", "json").stdout)
     assert [p["code"] for p in report["problems"]] == [p.code for p in problems]
 
     result = run("lang", "go", env={"PYROADVISE_CATALOG": "cat"})
     assert result.exit_code == 1 and result.stdout == ""
-    assert "3 problem(s)" in result.stderr
+    assert "(3 problems)" in result.stderr
     for p in problems:
-        assert f"  {p}" in result.stderr.splitlines()
+        assert f"  {located(tmp_path / 'cat', p)}: {p.code} {p.message}" in result.stderr.splitlines()
 
 
 def test_syntax_problems_in_several_files_are_all_reported(tmp_path):
@@ -312,3 +327,160 @@ def test_schema_version_must_be_the_integer_one(value, tmp_path):
                     encoding="utf-8")
     problems = problems_of(directory)
     assert [(p.code, p.file, p.line) for p in problems] == [("CAT014", "sources.yaml", 1)]
+
+
+# -- root causes first: what follows from a broken file is counted under it ------------------------------
+
+
+@pytest.fixture
+def shipped_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the shipped catalog in tmp_path/cat, with tmp_path as the current folder."""
+    shutil.copytree(CATALOG_DIR, tmp_path / "cat")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "cat"
+
+
+def test_a_missing_types_file_is_one_line_and_a_count(shipped_copy):
+    (shipped_copy / "types.yaml").unlink()
+    problems = problems_of(shipped_copy)
+    assert len(problems) > 500  # every reference to a type is unknown now
+    result = run("catalog", "check", "cat")
+    assert result.exit_code == 1 and result.stderr == ""
+    follow = len(problems) - 1
+    assert result.stdout.splitlines() == [
+        "cat/types.yaml: CAT001 required file is missing",
+        f"  + {follow} problems that follow from the above; fix those first (--all lists every one)",
+        f"Catalog cat: 1 problem, and {follow} that follow from it.",
+    ]
+    every = run("catalog", "check", "cat", "--all").stdout.splitlines()
+    assert every[0] == "cat/types.yaml: CAT001 required file is missing"
+    assert len(every) == len(problems) + 1 and every[-1] == f"Catalog cat: 1 problem, and {follow} that follow from it."
+    report = json.loads(run("catalog", "check", "cat", "--format", "json").stdout)
+    assert [p["follows"] for p in report["problems"]] == [False] + [True] * follow
+
+
+def test_a_number_where_text_is_due_is_the_first_line(shipped_copy):
+    types = shipped_copy / "types.yaml"
+    text = types.read_text(encoding="utf-8")
+    start = text.index("    unit: ")
+    line = text[:start].count("\n") + 1
+    types.write_text(text[:start] + "    unit: 42\n" + text[text.index("\n", start) + 1:], encoding="utf-8")
+    lines = run("catalog", "check", "cat").stdout.splitlines()
+    assert lines[0] == (f"cat/types.yaml:{line}:5: CAT006 types[0].unit: expected text, got the number 42 "
+                        "(quote it to make it text)")
+    assert len(lines) == 3 and lines[1].startswith("  + ") and lines[2].startswith("Catalog cat: 1 problem, and ")
+
+
+def test_independent_problems_are_not_hidden(tmp_path):
+    """A reference into a healthy file is a problem of its own, even when another file is broken."""
+    directory = build(tmp_path, "CAT005", "CAT010")  # sources.yaml: unknown field; types.yaml: see_also cpuu
+    report = json.loads(run("catalog", "check", str(directory), "--format", "json").stdout)
+    assert [(p["code"], p["follows"]) for p in report["problems"]] == [("CAT005", False), ("CAT010", False)]
+
+
+def test_check_without_dir_checks_the_catalog_the_other_commands_read(tmp_path, monkeypatch):
+    broken = build(tmp_path, "CAT005", name="cat")
+    monkeypatch.chdir(tmp_path)
+    result = run("catalog", "check", env={"PYROADVISE_CATALOG": "cat"})
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "Catalog cat: 1 problem."
+    assert json.loads(run("catalog", "check", "--format", "json",
+                          env={"PYROADVISE_CATALOG": str(broken)}).stdout)["catalog"] == str(broken)
+
+
+def test_a_long_path_is_never_wrapped(tmp_path, monkeypatch):
+    deep = tmp_path.joinpath(*["a-rather-long-folder-name"] * 8)
+    deep.mkdir(parents=True)
+    shutil.copytree(VALID, deep / "catalog")
+    for columns in ("40", "80"):
+        result = run("catalog", "check", str(deep / "catalog"), env={"COLUMNS": columns})
+        assert result.stdout == f"Catalog {deep / 'catalog'}: no problems.\n"
+    (deep / "catalog" / "types.yaml").unlink()
+    result = run("catalog", "check", str(deep / "catalog"), env={"COLUMNS": "40"})
+    assert result.stdout.splitlines()[0] == f"{deep / 'catalog' / 'types.yaml'}: CAT001 required file is missing"
+
+
+def test_another_command_shows_the_first_few_and_points_to_check(shipped_copy):
+    (shipped_copy / "types.yaml").unlink()
+    total = len(problems_of(shipped_copy))
+    result = run("lang", "go", env={"PYROADVISE_CATALOG": "cat"})
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"Error: the catalog at cat is invalid ({total} problems):",
+        "  cat/types.yaml: CAT001 required file is missing",
+        f"  ... and {total - 1} more ({total - 1} follow from the above)",
+        "See every problem with: pyroadvise catalog check cat",
+    ]
+
+
+def test_another_command_shows_at_most_five_root_problems(tmp_path, monkeypatch):
+    directory = build(tmp_path, name="cat")
+    sources = directory / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace(
+        "    kind: docs\n", "    kind: docs\n" + "".join(f"    extra{i}: red\n" for i in range(7))), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    problems = problems_of(directory)
+    assert len(problems) > 5
+    lines = run("lang", "go", env={"PYROADVISE_CATALOG": "cat"}).stderr.splitlines()
+    assert len([x for x in lines if ": CAT005 " in x]) == 5
+    assert lines[-2] == f"  ... and {len(problems) - 5} more"
+
+
+# -- `pyroadvise catalog explain` ------------------------------------------------------------------------
+
+
+def test_every_code_is_explained_and_has_an_example():
+    from pyroadvise.explaining import EXAMPLES, EXPLANATIONS, sections
+
+    assert list(sections(EXPLANATIONS)) == list(CODES)
+    assert list(sections(EXAMPLES)) == list(CODES)
+    for code, text in sections(EXPLANATIONS).items():
+        assert "Fix: " in text, code
+
+
+def test_explanations_ship_inside_the_package():
+    """Data files under pyroadvise/ go into the wheel with it (hatch packages = ["pyroadvise"])."""
+    import pyroadvise
+    from pyroadvise.explaining import EXAMPLES, EXPLANATIONS
+
+    package = Path(pyroadvise.__file__).resolve().parent
+    assert EXPLANATIONS.parent == EXAMPLES.parent == package / "codes"
+    assert 'packages = ["pyroadvise"]' in (package.parent / "pyproject.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_explain_shows_the_text_and_its_fixture_as_the_example(code, tmp_path, monkeypatch):
+    from pyroadvise.explaining import EXPLANATIONS, sections
+
+    [expected] = problems_of(build(tmp_path, code))
+    monkeypatch.chdir(tmp_path)
+    result = run("catalog", "explain", code.lower().replace("cat0", "cat"))  # cat10 is CAT010 too
+    assert result.exit_code == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{code}: {CODES[code]}"
+    assert sections(EXPLANATIONS)[code] in result.stdout
+    assert lines[-2] == "pyroadvise catalog check catalog prints:"
+    assert lines[-1] == f"  {located(tmp_path / 'catalog', expected)}: {code} {expected.message}"
+    report = json.loads(run("catalog", "explain", code, "--format", "json").stdout)
+    assert report["code"] == code and report["explanation"] == sections(EXPLANATIONS)[code]
+
+
+def test_explain_without_a_code_lists_them_all():
+    result = run("catalog", "explain")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[: len(CODES)] == [f"{code}  {text}" for code, text in CODES.items()]
+
+
+@pytest.mark.parametrize("typed", ["CAT099", "E501", "", "CAT0x1"])
+def test_explain_an_unknown_code(typed):
+    result = run("catalog", "explain", typed)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: Unknown problem code '{typed}'.\n")
+    assert result.stderr.endswith(f"Codes: CAT001 to {list(CODES)[-1]}; list them with: pyroadvise catalog explain\n")
+
+
+@pytest.mark.parametrize("given", ["nosuch", "./nosuch"])
+def test_a_missing_catalog_folder_is_named_once(given, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("catalog", "check", given)
+    assert result.stdout.splitlines() == ["nosuch: CAT001 catalog directory not found", "Catalog nosuch: 1 problem."]

@@ -6,6 +6,8 @@ so these tests hold the documented contract independently of the advice code.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import catalog_yaml, run
 
@@ -371,20 +373,32 @@ def test_sources_flag_lists_sources():
 
 @pytest.mark.parametrize("args,message,hint", [
     (["lang", "kotln"], "Error: Unknown language 'kotln'.", "Did you mean: java?"),
-    (["lang", ""], "Error: Give a language, for example: pyroadvise lang java", None),
-    (["type", "mutex"], "Error: Unknown profile type 'mutex'.", "Did you mean: mutex_count, mutex_duration?"),
+    (["lang", ""], "Error: Name a language.", "Languages: go, java, dotnet, ruby, python, rust, nodejs, ebpf."),
+    (["symptom", "x", "--lang", ""], "Error: Name a language.", "Languages: go, java, dotnet, ruby, python, rust, nodejs, ebpf."),
+    (["type", "mutex"], "Error: 'mutex' names several profile types (Grafana's profile type picker groups them).",
+     "Did you mean: mutex_count, mutex_duration?"),
+    (["type", "memory"], "Error: 'memory' names several profile types (Grafana's profile type picker groups them).",
+     "Did you mean: alloc_objects, alloc_space, inuse_objects, inuse_space, heap, live_objects?"),
+    (["type", "alloc"], "Error: Unknown profile type 'alloc'.", "Did you mean: alloc_space, alloc_objects?"),
+    (["type", "allocations"], "Error: Unknown profile type 'allocations'.", "Did you mean: alloc_space, alloc_objects?"),
+    (["setup", "go", "mutx"], "Error: Unknown profile type 'mutx'.", "Did you mean: mutex_count, mutex_duration?"),
+    (["lang", "deno"], "Error: Unknown language 'deno'.", "Known languages: go, java"),
+    (["setup", "go", "cpu", "--method", "ebpf"], "Error: Go has no collection method 'ebpf'.",
+     "cpu for Go: sdk or alloy.\neBPF collects with 'ebpf': pyroadvise setup ebpf cpu"),
     (["type", "  "], "Error: Give a profile type", None),
     (["symptom", "leak", "--lang", "cobol"], "Error: Unknown language 'cobol'.", "Known languages: go, java"),
     (["symptom", ""], "Error: Describe the symptom in a few words.", "pyroadvise list symptoms"),
     (["symptom", "zzqx", "vvbn"], "Error: No symptom matches 'zzqx vvbn'.", "pyroadvise list symptoms"),
-    (["lang", "go", "--pyroscope", "9.9.9"], "Error: Pyroscope version '9.9.9' is not catalogued.",
+    (["lang", "go", "--pyroscope", "nine"], "Error: Pyroscope version 'nine' is not catalogued.",
      "Catalogued versions: 1.2.0, 2.2.1 (default: 2.2.1, the newest)."),
     (["matrix", "--diff", "2.2.1"], "Error: Both sides of the comparison are Pyroscope 2.2.1.", None),
     (["setup", "ruby", "heap"], "Error: Ruby has no heap at Pyroscope 2.2.1.", "Ruby has: cpu."),
     (["symtom", "leak"], "Error: No such command 'symtom'. Did you mean: symptom?", None),
     (["lang", "java", "--format", "yaml"], "Error: Invalid value for '--format'", None),
-    (["lang"], "Error: Missing argument 'LANGUAGE'.", None),
-    (["list", "bogus"], "Error: Invalid value for 'KIND'", None),
+    (["lang"], "Error: Name a language.", "Languages: go, java, dotnet, ruby, python, rust, nodejs, ebpf."),
+    (["list"], "Error: Name what to list: languages, types or symptoms.", "For example: pyroadvise list languages"),
+    (["list", "bogus"], "Error: Cannot list 'bogus': choose languages, types or symptoms.", None),
+    (["list", "symtoms"], "Error: Cannot list 'symtoms': choose languages, types or symptoms.", "Did you mean: symptoms?"),
     # Typer's own completion installer is off: its scripts would start Python on every TAB.
     (["--install-completion"], "Error: No such option: --install-completion", None),
     (["--show-completion"], "Error: No such option: --show-completion", None),
@@ -427,7 +441,9 @@ def test_invalid_catalog_exits_1_naming_file_and_line(tmp_path):
     path.write_text(path.read_text().replace("kind: delta", "kind: sometimes", 1))
     result = run("lang", "go", env={"PYROADVISE_CATALOG": str(bad)})
     assert result.exit_code == 1 and result.stdout == ""
-    assert "CAT006 types.yaml:" in result.stderr and "'sometimes' must be one of: delta, snapshot" in result.stderr
+    line = path.read_text().splitlines().index("    kind: sometimes") + 1
+    assert f"  {bad}/types.yaml:{line}:5: CAT006 types[0].kind: 'sometimes' must be one of: delta, snapshot" \
+        in result.stderr.splitlines()
     assert f"pyroadvise catalog check {bad}" in result.stderr
 
 
@@ -439,6 +455,8 @@ def test_java_memory_leak_opens_live_objects_first():
     out = run("symptom", "memory leak", "--lang", "java", env=WIDE).stdout
     rows = [line for line in out.splitlines() if line.split(".")[0].strip().isdigit()]
     assert rows[0].split()[1:3] == ["Live", "Objects"], rows
+
+
 def test_lang_nodejs_shows_the_cpu_id_the_sdk_sends():
     table = run("lang", "nodejs", env={"COLUMNS": "200"})
     assert table.exit_code == 0
@@ -460,3 +478,88 @@ def test_python_waiting_time_advice_says_one_thing():
     start = next(step["start"] for step in first["enable"] if step["method"] == "sdk")
     assert "oncpu=False and gil_only=False" in start and "inverted" not in start
     assert "oncpu=False" in first["why"] and "gil_only=False" in first["why"]
+
+
+# -- releases people run: the nearest catalogued one, said on stderr ----------------------------------------
+
+FALLBACK_COMMANDS = [["lang", "go"], ["type", "cpu"], ["symptom", "memory", "leak", "--lang", "go"], ["matrix"],
+                     ["list", "types"], ["setup", "go", "cpu"]]
+
+
+@pytest.mark.parametrize("args", FALLBACK_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("asked,used,why", [
+    ("2.0.0", "1.2.0", "is not catalogued; advising from the nearest catalogued release below it, 1.2.0."),
+    ("9.0.0", "2.2.1", "is newer than every catalogued release; advising from the newest, 2.2.1."),
+])
+def test_an_uncatalogued_release_advises_from_the_nearest(args, asked, used, why):
+    result = run(*args, "--pyroscope", asked, "--format", "json")
+    assert result.exit_code == 0, result
+    assert result.stderr == f"Warning: Pyroscope {asked} {why}\n"
+    report = json.loads(result.stdout)
+    assert list(report)[:3] == ["schema_version", "pyroscope", "pyroscope_asked"]
+    assert (report["pyroscope"], report["pyroscope_asked"]) == (used, asked)
+    exact = run(*args, "--pyroscope", used, "--format", "json").json()
+    assert {k: v for k, v in report.items() if k not in ("pyroscope_asked", "schema_version")} == exact
+
+
+def test_an_uncatalogued_release_in_a_table_warns_on_stderr_only():
+    result = run("lang", "go", "--pyroscope", "1.14.0")
+    assert result.exit_code == 0
+    assert result.stderr == ("Warning: Pyroscope 1.14.0 is not catalogued; advising from the nearest catalogued "
+                             "release below it, 1.2.0.\n")
+    assert "Pyroscope 1.2.0" in result.stdout
+
+
+def test_matrix_diff_names_the_release_asked_for():
+    report = json.loads(run("matrix", "--diff", "1.2.0", "--pyroscope", "3.1.0", "--format", "json").stdout)
+    assert list(report)[:4] == ["schema_version", "from", "to", "pyroscope_asked"]
+    assert (report["to"], report["pyroscope_asked"]) == ("2.2.1", "3.1.0")
+
+
+def test_a_release_older_than_the_catalog_is_a_clear_error():
+    result = run("lang", "go", "--pyroscope", "0.37.2")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("Error: Pyroscope 0.37.2 is older than the oldest catalogued release, 1.2.0.\n"
+                             "Catalogued versions: 1.2.0, 2.2.1. pyroadvise has no advice for releases before 1.2.0.\n")
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("process_cpu", "cpu"), ("process_cpu - cpu", "cpu"), ("memory:inuse_space", "inuse_space"),
+    ("memory - inuse_space", "inuse_space"), ("memory:alloc_space", "alloc_space"), ("mutex:delay", "mutex_duration"),
+    ("mutex:contentions", "mutex_count"), ("block:delay", "block_duration"), ("goroutine", "goroutines"),
+    ("lock:lock_time", "lock_duration"), ("wall:wall", "wall"),
+])
+def test_grafana_picker_names_are_accepted_wherever_a_type_is_taken(typed, expected):
+    assert run("type", typed, "--format", "json").json()["type"]["id"] == expected
+    assert run("setup", "java" if expected.startswith(("lock", "wall")) else "go", typed, "--format", "json",
+               "--method", "sdk").json()["types"] == [expected]
+
+
+@pytest.mark.parametrize("typed", ["symptom", "symptoms", "Symptom", "SYMPTOMS"])
+def test_list_takes_singular_and_plural(typed):
+    assert run("list", typed, "--format", "json").json() == run("list", "symptoms", "--format", "json").json()
+
+
+@pytest.mark.parametrize("typed,display", [("php", "PHP"), ("c++", "C++"), ("PHP", "PHP"), ("perl", "Perl")])
+def test_a_language_without_sdk_says_so_in_one_line(typed, display):
+    result = run("lang", typed, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == (f"Note: {display} has no Pyroscope SDK; Grafana Alloy pyroscope.ebpf (system-wide eBPF) "
+                             "profiles it. Showing eBPF.\n")
+    assert json.loads(result.stdout)["language"]["id"] == "ebpf"
+    assert run("lang", "ebpf").stderr == "" and run("lang", "go").stderr == ""
+
+
+def test_list_kinds_complete_as_the_cli_takes_them():
+    from pyroadvise.cli import ListKind
+    from pyroadvise.completion import VALUE_SOURCES
+
+    assert VALUE_SOURCES["kind"] == tuple(k.value for k in ListKind)
+
+
+def test_matrix_diff_old_release_falls_back_with_a_note():
+    result = run("matrix", "--diff", "2.0.0", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == ("Note: Pyroscope 2.0.0 is not catalogued; advising from the nearest catalogued "
+                             "release below it, 1.2.0.\n")
+    assert json.loads(result.stdout)["from"] == "1.2.0"

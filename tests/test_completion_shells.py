@@ -67,6 +67,7 @@ class Expect(NamedTuple):
     versions: set[str]
     subcommands: set[str]
     lang_options: set[str]  # every name of every option of `pyroadvise lang`, --help and -h too
+    types_of: dict[str, set[str]]  # language -> the types it has at the newest release
 
 
 def _mutex_types(x: Expect) -> set[str]:
@@ -90,12 +91,15 @@ CASES: dict[str, tuple[str, Callable[[Expect], set[str]]]] = {
     "pyroscope": ("pyroadvise matrix --pyroscope ", lambda x: x.versions),
     "diff": ("pyroadvise matrix --diff ", lambda x: x.versions),
     "setup-language": ("pyroadvise setup ", lambda x: x.languages),
-    "setup-types": ("pyroadvise setup go cpu ", lambda x: x.types),
+    "setup-types": ("pyroadvise setup go cpu ", lambda x: x.types_of["go"]),
+    "setup-types-ruby": ("pyroadvise setup ruby ", lambda x: x.types_of["ruby"]),
+    "setup-types-alias": ("pyroadvise setup golang ", lambda x: x.types_of["go"]),
+    "setup-types-after-option": ("pyroadvise setup --format json java ", lambda x: x.types_of["java"]),
     "symptom-lang-option": ("pyroadvise symptom --lang ", lambda x: x.languages),
     "after-option-value": ("pyroadvise lang --format json ", lambda x: x.languages),
     "after-option-equals": ("pyroadvise lang --format=json ", lambda x: x.languages),
     "symptom-lang-equals": ("pyroadvise symptom --lang=", lambda x: x.languages),
-    "catalog": ("pyroadvise catalog ", lambda x: {"check"}),
+    "catalog": ("pyroadvise catalog ", lambda x: {"check", "explain"}),
     "catalog-check": ("pyroadvise catalog check ", lambda x: {DECOY_DIR}),
     "lang-options": ("pyroadvise lang -", lambda x: x.lang_options),
 }
@@ -103,6 +107,12 @@ CASES: dict[str, tuple[str, Callable[[Expect], set[str]]]] = {
 LANG_DONE = "pyroadvise lang java "
 LINES = [line for line, _ in CASES.values()] + [LANG_DONE]
 DESCRIBED = {"lang": "languages", "type": "types", "symptom": "symptoms"}  # case -> catalog dict
+
+
+def description(entry) -> str:
+    """What a completion menu shows next to a value: a type's unit (its name would only repeat the id),
+    else the entry's name."""
+    return getattr(entry, "unit", None) or entry.name
 
 
 @pytest.fixture(scope="session")
@@ -118,8 +128,13 @@ def expect(catalog) -> Expect:
     lang_ctx = typer.Context(lang, info_name="lang", parent=ctx)
     lang_options = {name for param in lang.get_params(lang_ctx) if param.param_type_name == "option"
                     and not param.hidden for name in (*param.opts, *param.secondary_opts)}
+    from pyroadvise.matrix import available_types
+
+    newest = catalog.versions[catalog.newest]
+    types_of = {lang: set(available_types(newest, lang)) for lang in catalog.languages}
+    assert types_of["ruby"] == {"cpu"} and "wall" not in types_of["go"]  # the cases below mean something
     return Expect(set(catalog.languages), set(catalog.types), set(catalog.symptoms), set(catalog.versions),
-                  subcommands, lang_options)
+                  subcommands, lang_options, types_of)
 
 
 def shown_name(name: str, shell: str) -> str:
@@ -322,7 +337,7 @@ def test_fish_completes(fish_results, expect, case, origin):
 def test_fish_descriptions_are_catalog_names(fish_results, catalog, case, origin):
     entries = getattr(catalog, DESCRIBED[case])
     got = fish_results(origin)[CASES[case][0]]
-    assert got == {key: shown_name(entry.name, "fish") for key, entry in entries.items()}  # java: "Java"
+    assert got == {key: shown_name(description(entry), "fish") for key, entry in entries.items()}  # java: "Java"
 
 
 @pytest.mark.parametrize("origin", ORIGINS)
@@ -403,7 +418,7 @@ def test_zsh_listing_shows_catalog_names(zsh_results, catalog, case, method, ori
     entries = getattr(catalog, DESCRIBED[case])
     listing = zsh_results(method, origin)[CASES[case][0]].listing()
     # e.g. `pyroadvise lang <TAB>` lists "java    -- Java"
-    assert listing == {key: shown_name(entry.name, "zsh") for key, entry in entries.items()}
+    assert listing == {key: shown_name(description(entry), "zsh") for key, entry in entries.items()}
 
 
 @pytest.mark.parametrize("origin", ORIGINS)
@@ -500,3 +515,73 @@ def test_require_shell_skips_or_fails(monkeypatch):
     monkeypatch.setenv("PYROADVISE_REQUIRE_SHELLS", "1")
     with pytest.raises(pytest.fail.Exception, match="PYROADVISE_REQUIRE_SHELLS=1"):
         require_shell("fish")
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+def test_fish_option_values_do_not_repeat_the_option_help(fish_results, origin):
+    """`--format <TAB>` in fish: the values alone, not the option's help after each of them."""
+    assert fish_results(origin)["pyroadvise lang java --format "] == {"table": "", "json": "", "markdown": ""}
+
+
+# -- the install recipes, as written in the README and in `completion --help`, in a new home --------------
+
+README_TEXT = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def recipe(shell: str) -> list[str]:
+    """The README's install commands for one shell (the fenced block after its paragraph)."""
+    section = README_TEXT.split("## Shell completion", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    [block] = [b for b in blocks if f"completion {shell} >" in b]
+    return block.strip().splitlines()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_help_and_readme_give_the_same_recipe(shell):
+    help_text = run("completion", "--help").stdout
+    for line in recipe(shell):
+        assert line in help_text, line
+
+
+def _fresh_home(tmp_path: Path, shell: str) -> tuple[Path, dict]:
+    """Run the README recipe as written in a new, empty home folder; returns (home, environment)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    bindir = Path(sys.executable).parent  # where the pyroadvise console script is installed
+    env = {"HOME": str(home), "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}", "LC_ALL": "C.UTF-8"}
+    script = "set -e\n" + "\n".join(recipe(shell))
+    result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env, cwd=home, timeout=60)
+    assert result.returncode == 0 and result.stderr == "", result
+    return home, env
+
+
+def test_bash_recipe_works_in_a_new_home(bash, tmp_path):
+    home, env = _fresh_home(tmp_path, "bash")
+    installed = home / ".local/share/bash-completion/completions/pyroadvise"
+    assert installed.read_text(encoding="utf-8") == run("completion", "bash").stdout
+    # bash-completion loads $XDG_DATA_HOME (~/.local/share)/bash-completion/completions/NAME on the first TAB;
+    # the package is not installed here, so the file is sourced the way it would: then TAB works.
+    got = bash_complete(bash, installed, "pyroadvise setup ruby ", home, env)
+    assert got == ["cpu"]
+
+
+def test_zsh_recipe_works_in_a_new_home(tmp_path):
+    zsh = require_shell("zsh")
+    home, env = _fresh_home(tmp_path, "zsh")
+    assert (home / ".zfunc/_pyroadvise").read_text(encoding="utf-8") == run("completion", "zsh").stdout
+    probe = subprocess.run([zsh, "-c", "source ~/.zshrc; print -r -- $_comps[pyroadvise]"], capture_output=True,
+                           text=True, env=env | {"ZDOTDIR": str(home)}, cwd=home, timeout=60)
+    assert probe.stdout.strip() == "_pyroadvise", probe  # compinit found the file in ~/.zfunc
+
+
+def test_fish_recipe_works_in_a_new_home(fish, tmp_path):
+    home, env = _fresh_home(tmp_path, "fish")
+    result = subprocess.run([fish, "-c", 'complete -C "pyroadvise setup ruby "'], capture_output=True, text=True,
+                            env=env, cwd=home, timeout=60)
+    assert result.stdout.splitlines() == [f"cpu\t{_unit('cpu')}"], result  # fish autoloads ~/.config/fish/...
+
+
+def _unit(type_id: str) -> str:
+    from pyroadvise.loader import load_catalog
+
+    return load_catalog().types[type_id].unit

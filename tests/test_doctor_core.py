@@ -495,8 +495,9 @@ DOCTOR_DEPS = {"tree_sitter", "tree_sitter_go", "tree_sitter_java", "tree_sitter
 
 
 def imported_modules(*args: str) -> set[str]:
-    code = ("import sys; from pyroadvise.cli import main; sys.argv = ['pyroadvise', *sys.argv[1:]]\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    # app() rather than main(): main() ends the process with os._exit, before anything could be printed.
+    code = ("import sys; from pyroadvise.cli import app; sys.argv = ['pyroadvise', *sys.argv[1:]]\n"
+            "try:\n    app(prog_name='pyroadvise')\nexcept SystemExit:\n    pass\n"
             "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)")
     env = {k: v for k, v in os.environ.items() if k != "PYROADVISE_CATALOG"}
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)

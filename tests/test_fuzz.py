@@ -69,7 +69,9 @@ def check(result, *inputs: str) -> None:
     for stream in (result.stdout, result.stderr):
         assert "Traceback (most recent call last)" not in stream, result
     if result.exit_code == 0:
-        assert result.stderr == "", result
+        # Success may come with a warning or a note on stderr (a --pyroscope release the catalog lacks,
+        # a language without an SDK of its own), each one line; nothing else.
+        assert all(line.startswith(("Warning: ", "Note: ")) for line in result.stderr.splitlines()), result
         assert result.stdout, result
     elif result.exit_code == 2:
         assert "Error: " in result.stderr, result
@@ -226,7 +228,7 @@ def test_list(kind, separate):
     result = run("list", *positional([kind], separate))
     check(result, kind)
     if separate or not kind.startswith("-"):
-        check_choice_echo(result, kind)
+        check_echo(result, "Cannot list '", kind.strip())
 
 
 @FUZZ
@@ -349,8 +351,8 @@ def test_markup_is_echoed_literally(text):
     result = run("symptom", "--", "qqqq", text)  # no symptom has 'qqqq'; text may still match one
     assert result.exit_code == 0 or f"No symptom matches 'qqqq {text}'." in result.stderr, result
     shown = Path(f"{NO_DIR}/{text}")
-    checked = run("catalog", "check", f"{NO_DIR}/{text}")  # a table may wrap the line: compare unwrapped
-    assert f"Catalog{shown}:1problem(s).".replace(" ", "") in re.sub(r"\s", "", checked.stdout), checked
+    checked = run("catalog", "check", f"{NO_DIR}/{text}")  # plain lines, never wrapped
+    assert f"Catalog {shown}: 1 problem.\n" in checked.stdout, checked
     checked = run("catalog", "check", "--format=markdown", f"{NO_DIR}/{text}")
     assert f"Catalog {shown}: 1 problem(s)." in checked.stdout, checked
 
@@ -369,7 +371,7 @@ ESC = "\x1b"
     (["lang", "a\nError: forged"], "Error: Unknown language 'a\\nError: forged'.\n"),
     (["lang", "a\rb\tc\x07d\x7fe"], "Error: Unknown language 'a\\rb\\tc\\x07d\\x7fe'.\n"),
     (["lang", "x\x9b31m\x85y"], "Error: Unknown language 'x\\x9b31m\\x85y'.\n"),
-    (["lang", "\x85\u3000"], "Error: Give a language"),  # NEL and ideographic space are whitespace
+    (["lang", "\x85\u3000"], "Error: Name a language."),  # NEL and ideographic space are whitespace
     (["lang", "\u202eavaj"], "Error: Unknown language '\\u202eavaj'.\n"),
     (["lang", "a\u2066b\u2069c\u200ed\u200fe\u061cf"],
      "Error: Unknown language 'a\\u2066b\\u2069c\\u200ed\\u200fe\\u061cf'.\n"),
@@ -377,9 +379,10 @@ ESC = "\x1b"
     (["lang", "\U0001f525\u0301"], "Error: Unknown language '\U0001f525\u0301'.\n"),
     (["lang", "--", "-x"], "Error: Unknown language '-x'.\n"),
     (["type", f"{ESC}]8;;http://evil{ESC}\\x"],
-     "Error: No catalogued profile type has the ID '\\x1b]8;;http://evil\\x1b\\x'.\n"),
+     "Error: Unknown profile type '\\x1b]8;;http://evil\\x1b\\x'.\n"),
     (["type", f"{ESC}[1mcpu"], "Error: Unknown profile type '\\x1b[1mcpu'.\n"),
-    (["type", "[bold]:x"], "Error: No catalogued profile type has the ID '[bold]:x'.\n"),
+    (["type", "[bold]:x"], "Error: Unknown profile type '[bold]:x'.\n"),
+    (["type", "[bold]:x:y"], "Error: No catalogued profile type has the ID '[bold]:x:y'.\n"),
     (["symptom", "zzzz", f"{ESC}[2J"], "Error: No symptom matches 'zzzz \\x1b[2J'.\n"),
     (["symptom", "--lang", "[red]go", "leak"], "Error: Unknown language '[red]go'.\n"),
     (["lang", "java", "--pyroscope", "\u202e1.2.0"], "Error: Pyroscope version '\\u202e1.2.0' is not catalogued.\n"),
@@ -387,7 +390,7 @@ ESC = "\x1b"
     (["setup", "go", "[bold]cpu"], "Error: Unknown profile type '[bold]cpu'.\n"),
     (["lang", "java", "--format", f"[red]{ESC}"], "'[red]\\x1b' is not one of 'table', 'json', 'markdown'."),
     (["setup", "go", "cpu", "--method", "[b]\u202e"], "'[b]\\u202e' is not one of 'sdk', 'alloy', 'ebpf'."),
-    (["list", "\\[x]"], "'\\\\[x]' is not one of 'languages', 'types', 'symptoms'."),
+    (["list", "\\[x]"], "Error: Cannot list '\\[x]': choose languages, types or symptoms."),
     (["completion", "[bold]bash"], "'[bold]bash' is not one of 'bash', 'zsh', 'fish'."),
 ])
 def test_exact_escaped_form(args, expected):

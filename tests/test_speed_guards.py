@@ -85,3 +85,26 @@ def test_a_completion_tab_never_starts_python(tmp_path):
     result = subprocess.run(["bash", "--norc", "--noprofile", "-c", tab], capture_output=True, text=True, env=env)
     assert result.returncode == 0 and "memory-leak" in result.stdout.split()
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("args", [["lang", "java"], ["type", "cpu"], ["matrix"], ["setup", "go", "cpu"],
+                                  ["catalog", "explain", "CAT010"]], ids=" ".join)
+def test_table_paths_never_import_json(args):
+    """The start-up cache is marshal data, read by the interpreter itself: only JSON output imports json."""
+    found = imported(*args)
+    assert "json" not in found and "yaml" not in found
+
+
+@pytest.mark.parametrize("args", [["lang", "java", "--format", "json"], ["type", "mutex_duration", "--format", "json"],
+                                  ["setup", "go", "cpu", "--format", "json"]], ids=" ".join)
+def test_ascii_names_never_load_the_unicode_tables(args):
+    assert "unicodedata" not in imported(*args)
+
+
+def test_a_fullwidth_name_still_gets_the_unicode_tables():
+    assert "unicodedata" in imported("lang", "ＪＡＶＡ", "--format", "json")
+
+
+def test_explain_imports_neither_rich_nor_yaml_nor_json():
+    found = imported("catalog", "explain", "CAT001")
+    assert not found & {"rich", "yaml", "json"}, found

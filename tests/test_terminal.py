@@ -345,8 +345,8 @@ def test_other_outputs_fit_any_width(name, width):
     result = ok(run_process(*MORE[name], env={"COLUMNS": str(width)}))
     assert "…" not in result.stdout
     # Markdown is never wrapped, click wraps help itself, and setup snippets are printed unwrapped so
-    # that they can be copied as they are.
-    if name not in ("--help", "lang java markdown") and not name.startswith("setup"):
+    # that they can be copied as they are; so are catalog check's lines, whose paths an editor opens.
+    if name not in ("--help", "lang java markdown") and not name.startswith(("setup", "catalog check")):
         too_wide = [line for line in result.stdout.splitlines() if len(line) > width and not lone_token(line)]
         assert not too_wide, too_wide[:3]
 
@@ -448,7 +448,7 @@ def test_undecodable_argv_bytes_on_a_strict_utf8_stdout():
     checked = run_process("catalog", "check", "/nonexistent-pyroadvise/caf\udce9", env=strict)
     assert checked.exit_code == 1, checked
     assert "Traceback" not in checked.stderr and checked.stderr == "", checked
-    assert "Catalog /nonexistent-pyroadvise/caf\\udce9: 1 problem(s)." in checked.stdout, checked
+    assert "Catalog /nonexistent-pyroadvise/caf\\udce9: 1 problem." in checked.stdout, checked
     symptom = run_process("symptom", "memory leak caf\udce9", "--format", "json", env=strict)
     assert json.loads(symptom.stdout)["query"] == "memory leak caf\udce9", symptom
     assert symptom.exit_code == 0 and symptom.stderr == ""
@@ -589,3 +589,13 @@ def test_stderr_closed_keeps_the_exit_code():
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_a_full_disk_is_an_error_not_a_silent_loss():
+    """Output is flushed by hand before the process ends at once (appgroup.exit_now): a write that
+    fails there is reported like any other."""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(pyroadvise_command() + ["lang", "java", "--format", "json"], stdout=full,
+                                capture_output=False, stderr=subprocess.PIPE, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.decode() == "Error: No space left on device\n"
