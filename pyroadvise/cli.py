@@ -278,7 +278,7 @@ def setup(
          pyroscope)
 
 
-from . import doctor_command  # noqa: E402,F401  (registers `doctor` here, in its place in the list)
+from . import cli_doctor  # noqa: E402,F401  (registers `doctor` here, in its place in the list)
 
 
 @command("completion", short_help="Print a shell completion script for bash, zsh or fish.")
