@@ -132,7 +132,7 @@ def expect(catalog) -> Expect:
 
     newest = catalog.versions[catalog.newest]
     types_of = {lang: set(available_types(newest, lang)) for lang in catalog.languages}
-    assert types_of["ruby"] == {"cpu"} and "wall" not in types_of["go"]  # the cases below mean something
+    assert types_of["ruby"] == {"cpu"} and "heap" not in types_of["go"]  # the cases below mean something
     return Expect(set(catalog.languages), set(catalog.types), set(catalog.symptoms), set(catalog.versions),
                   subcommands, lang_options, types_of)
 
