@@ -19,15 +19,6 @@ PACKAGE = "pyroscope-io"
 _REQ = re.compile(r"^\s*(pyroscope[-_.]io)\s*(\[[^\]]*\])?\s*([^;#]*)", re.I)
 
 
-def _toml(data: bytes):
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None
 
 
 def _norm(name: str) -> str:
@@ -46,7 +37,7 @@ def detect(tree: Tree) -> list[Service]:
         return by_dir[directory]
 
     for f in tree.named("pyproject.toml"):
-        doc = _toml(f.data)
+        doc = common.load_toml(f.data)
         if doc is None:
             tree.skip(f.path, "pyproject.toml is not valid TOML")
             continue
@@ -148,7 +139,7 @@ def _locked(tree: Tree, directory: str) -> tuple[str, str] | None:
         f = tree.files.get(prefix + name)
         if f is None:
             continue
-        doc = _toml(f.data)
+        doc = common.load_toml(f.data)
         if doc is None:
             tree.skip(f.path, f"{name} is not valid TOML")
             continue

@@ -16,15 +16,6 @@ LANGUAGE = "rust"
 CRATE = "pyroscope"
 
 
-def _toml(data: bytes):
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None
 
 
 def _dep_tables(doc: dict):
@@ -72,7 +63,7 @@ def _line(data: bytes, needle: bytes) -> int | None:
 def detect(tree: Tree) -> list[Service]:
     manifests = {}
     for f in tree.named("Cargo.toml"):
-        doc = _toml(f.data)
+        doc = common.load_toml(f.data)
         if doc is None:
             tree.skip(f.path, "Cargo.toml is not valid TOML")
             continue
@@ -128,7 +119,7 @@ def _locked(tree: Tree, directory: str, crate: str) -> str | None:
         f = tree.files.get(prefix + "Cargo.lock")
         if f is not None:
             doc = _LOCKS.get(f.path) if _LOCKS.get(f.path, (None,))[0] is f else None
-            doc = doc[1] if doc is not None else _toml(f.data)
+            doc = doc[1] if doc is not None else common.load_toml(f.data)
             if len(_LOCKS) >= 64:
                 _LOCKS.clear()
             _LOCKS[f.path] = (f, doc)

@@ -212,3 +212,13 @@ def empty_risk(states: dict, findings: list[Finding], ctx) -> None:
         for t in types:
             if t in states and states[t].state in ("on", "unknown"):
                 states[t] = TypeState("empty-risk", finding.where)
+
+
+def load_toml(data: bytes):
+    """A TOML document (pyproject, Cargo.toml, lockfiles) as a dict, or None when it cannot be read."""
+    from ..config import _toml
+
+    try:
+        return _toml().loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None

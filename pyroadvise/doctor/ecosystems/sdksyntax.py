@@ -9,32 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 
-_GRAMMARS = {
-    "java": ("tree_sitter_java", "language"),
-    "javascript": ("tree_sitter_javascript", "language"),
-    "typescript": ("tree_sitter_typescript", "language_typescript"),
-    "tsx": ("tree_sitter_typescript", "language_tsx"),
-    "ruby": ("tree_sitter_ruby", "language"),
-    "rust": ("tree_sitter_rust", "language"),
-    "csharp": ("tree_sitter_c_sharp", "language"),
-}
-_PARSERS: dict[str, Any] = {}
-
-
 def parse(lang: str, data: bytes):
-    """The root node of ``data`` parsed with the tree-sitter grammar ``lang``, or None when it cannot be."""
-    parser = _PARSERS.get(lang)
-    if parser is None:
-        import importlib
+    """The root node of ``data`` parsed with the tree-sitter grammar ``lang``, or None when it cannot be
+    (the grammars and parsers are the core's, in doctor/syntax.py)."""
+    from ..syntax import SyntaxUnavailable, parser
 
-        import tree_sitter
-
-        module_name, attr = _GRAMMARS[lang]
-        module = importlib.import_module(module_name)
-        parser = tree_sitter.Parser(tree_sitter.Language(getattr(module, attr)()))
-        _PARSERS[lang] = parser
     try:
-        return parser.parse(data).root_node
+        return parser(lang).parse(data).root_node
+    except SyntaxUnavailable:
+        return None
     except Exception:  # a grammar that rejects the input outright: treat the file as unreadable
         return None
 
