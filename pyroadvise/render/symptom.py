@@ -43,14 +43,14 @@ def alternatives(report: dict) -> list:
 def triage(report: dict) -> list:
     if not report["triage"]:
         return []
-    text = Text(S.TRIAGE, style="title")
+    spans: list = [Span(S.TRIAGE, "title")]
     for branch in report["triage"]:
-        text.append("\n- ")
-        if branch["types"]:
-            text.append(", ".join(branch["types"]), style="type.id")
-            text.append(": ")
-        text.append(branch["if"])
-    return [text]
+        spans.append(Span("\n- "))
+        for n, type_id in enumerate(branch["types"]):
+            last = n == len(branch["types"]) - 1
+            spans += [token(type_id + (":" if last else ","), "type.id"), Span(" ")]
+        spans.append(Span(branch["if"]))
+    return [Flow(*spans, indent=2)]
 
 
 def recommendations(report: dict) -> list:
