@@ -20,7 +20,7 @@ class Reading(Record):
 class Compiled:
     """The vocabulary of one catalog, as lookups on stems."""
 
-    TABLES = ("terms", "resources", "levels", "cues", "implied")
+    TABLES = ("terms", "resources", "levels", "cues", "implied", "scoped")
 
     def __init__(self, catalog: Catalog, cached: dict | None = None):
         """``cached``: the tables as ``export()`` gave them (the start-up cache), else built here."""
@@ -29,7 +29,8 @@ class Compiled:
                            frozenset(w.casefold() for w in vocab.clause_breaks))
         if cached is not None:
             for table in self.TABLES:
-                setattr(self, table, {tuple(key): name for key, name in cached[table]})
+                setattr(self, table, {tuple(key): (tuple(name) if isinstance(name, list) else name)
+                                      for key, name in cached[table]})
         else:
             self.terms = self._forms(vocab.terms)
             self.resources = self._forms(vocab.resources)
@@ -37,6 +38,12 @@ class Compiled:
             self.cues = self._forms(vocab.cues, exact=True)  # "nodes" (of a cluster) is not "node"
             self.implied = {(("%",) if w == "%" else self._key(w)): res
                             for res, words in vocab.implied.items() for w in words}
+            scoped: dict[tuple[str, ...], tuple[str, ...]] = {}
+            for res, words in vocab.scoped.items():  # "slower" is about latency, never about CPU
+                for w in words:
+                    key = self._key(w)
+                    scoped[key] = (*scoped.get(key, ()), res)
+            self.scoped = scoped
         self.percent = dict(vocab.percent)
         self.signals = {(s.resource, s.level): sid for sid, s in vocab.signals.items()}
         self.resource_of = {sid: s.resource for sid, s in vocab.signals.items()}
@@ -132,8 +139,11 @@ class Compiled:
         return out
 
     def _fits(self, resource: tuple, level: tuple) -> bool:
-        """A percentage reads only on the resources measured in percent."""
-        return not (level[3].endswith("%") and self.percent_of and resource[2] not in self.percent_of)
+        """A percentage reads only on the resources measured in percent; a scoped level word only on its own."""
+        if level[3].endswith("%"):
+            return not (self.percent_of and resource[2] not in self.percent_of)
+        scope = self.scoped.get(self._key(level[3])) if self.scoped else None
+        return scope is None or resource[2] in scope
 
     def _signal(self, out: dict[str, str], resource: str, level: tuple, words: str) -> None:
         name = level[2]
