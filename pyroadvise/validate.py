@@ -148,6 +148,7 @@ VOCABULARY = record({
     "weak": optional(list_of(text)),
     "percent_of": optional(list_of(text)),
     "scoped": optional(mapping_of(_WORDS)),
+    "shares": optional(_WORDS),
 })
 
 VERSION_FILE = record({

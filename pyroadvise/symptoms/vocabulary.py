@@ -20,7 +20,7 @@ class Reading(Record):
 class Compiled:
     """The vocabulary of one catalog, as lookups on stems."""
 
-    TABLES = ("terms", "resources", "levels", "cues", "implied", "scoped")
+    TABLES = ("terms", "resources", "levels", "cues", "implied", "scoped", "shares")
 
     def __init__(self, catalog: Catalog, cached: dict | None = None):
         """``cached``: the tables as ``export()`` gave them (the start-up cache), else built here."""
@@ -44,6 +44,7 @@ class Compiled:
                     key = self._key(w)
                     scoped[key] = (*scoped.get(key, ()), res)
             self.scoped = scoped
+            self.shares = self._forms({"share": vocab.shares})
         self.percent = dict(vocab.percent)
         self.signals = {(s.resource, s.level): sid for sid, s in vocab.signals.items()}
         self.resource_of = {sid: s.resource for sid, s in vocab.signals.items()}
@@ -71,6 +72,7 @@ class Compiled:
         terms = _find(toks, self.terms)
         consumed = {pos for _, _, positions in terms.values() for pos in positions}
         signals = self._signals(toks)
+        found_cues = _find(toks, self.cues, every=True, exact=True)
         features: dict[str, str] = {}
         for tok in toks:
             if tok.stop or tok.percent is not None:
@@ -91,7 +93,7 @@ class Compiled:
         for sid, words in signals.items():
             features.setdefault("@" + sid, words)
         cues: dict[str, list[str]] = {}
-        for name, (words, _, _) in _find(toks, self.cues, every=True, exact=True).items():
+        for name, (words, _, _) in found_cues.items():
             cues[name] = words
         return Reading(features, signals, cues)
 
@@ -104,7 +106,11 @@ class Compiled:
                   for pos, clause, word, neg, span in hits]
         if self.percent:  # a percentage at or above the highest threshold is that level; below the lowest, that one
             top, bottom = max(self.percent, key=self.percent.get), min(self.percent, key=self.percent.get)
+            shares = _find(toks, self.shares, positions=True) if self.shares else {}
+            share_at = {hit[0] - 1 for hits in shares.values() for hit in hits}  # "11.8% of run time": a share
             for tok in toks:
+                if tok.position in share_at:
+                    continue
                 if tok.percent is not None and (tok.percent >= self.percent[top] or tok.percent < self.percent[bottom]):
                     level = top if tok.percent >= self.percent[top] else bottom
                     levels.append((tok.position, tok.clause, level, tok.raw, tok.negated, 1))
