@@ -149,6 +149,7 @@ VOCABULARY = record({
     "percent_of": optional(list_of(text)),
     "scoped": optional(mapping_of(_WORDS)),
     "shares": optional(_WORDS),
+    "unstemmed": optional(_WORDS),
 })
 
 VERSION_FILE = record({

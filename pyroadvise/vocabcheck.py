@@ -16,7 +16,7 @@ def vocabulary(self, languages) -> m.Vocabulary:
     """vocabulary.yaml (optional: without it, phrases alone are matched)."""
     data, ctx = self.file("vocabulary.yaml")
     if data is None:
-        return m.Vocabulary((), (), {}, {}, {}, {}, {}, {}, {}, (), (), (), {})
+        return m.Vocabulary((), (), {}, {}, {}, {}, {}, {}, {}, (), (), (), (), {})
     self.vocabulary_ctx = ctx
     terms: dict[str, tuple[str, ...]] = {}
     for i, entry in _entries(data["terms"]):
@@ -78,7 +78,7 @@ def vocabulary(self, languages) -> m.Vocabulary:
                     ctx.report("CAT013", where, f"{word!r} already belongs to {owner!r} in {group}")
     return m.Vocabulary(_strings(data["clause_breaks"]), _strings(data["negations"]), terms, resources, levels,
                         implied, percent, signals, cues, _strings(data["weak"] or []), percent_of,
-                        _strings(data["shares"] or []), scoped)
+                        _strings(data["unstemmed"] or []), _strings(data["shares"] or []), scoped)
 
 def readable(self, stopwords, vocabulary: m.Vocabulary) -> None:
     """CAT024: a phrase or form that reads as nothing; CAT025: a vocabulary word that is a stop word."""
@@ -97,7 +97,7 @@ def readable(self, stopwords, vocabulary: m.Vocabulary) -> None:
         return
     groups = [("cues", vocabulary.cues), ("resources", vocabulary.resources), ("levels", vocabulary.levels),
               ("implied", vocabulary.implied), ("scoped", vocabulary.scoped),
-              ("shares", {"shares": vocabulary.shares})]
+              ("shares", {"shares": vocabulary.shares}), ("unstemmed", {"unstemmed": vocabulary.unstemmed})]
     groups.append(("terms", vocabulary.terms))
     groups.append(("weak", {"weak": vocabulary.weak}))
     for group, table in groups:

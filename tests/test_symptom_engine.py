@@ -277,3 +277,20 @@ def test_a_cue_weighs_as_a_weak_word_by_its_stem(catalog):
     index = index_for(catalog)  # "ruby" is a cue as written; as a feature it is the stem "rubi"
     n, df = len(index.entries), sum("rubi" in e.features for e in index.entries)
     assert index.weight["rubi"] == pytest.approx(math.log((n + 1) / (df + 0.5)) * WEAK)
+
+
+def test_a_runtime_name_is_not_evidence_for_its_own_symptoms():
+    # "node.js" sets the language; it must not also make every Node.js-only symptom outscore the lock wait.
+    got = ask("a node.js handler waits seconds for an async mutex")
+    assert got["language"]["id"] == "nodejs"
+    assert got["symptom"]["id"] == "lock-contention" and got["recommendations"] == []
+
+
+def test_an_api_named_as_a_cue_stays_evidence(catalog):
+    assert answer(catalog, "GIL contention").symptom == "python-gil-idle-threads"
+
+
+def test_synchronous_is_not_synchronized(catalog):
+    read = index_for(catalog).compiled.read
+    assert "~lock" in read("synchronized method").features
+    assert "~lock" not in read("synchronous work blocks the runtime").features

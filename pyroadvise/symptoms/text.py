@@ -45,6 +45,12 @@ def stem(word: str) -> str:
     return found
 
 
+def keep(words) -> None:
+    """Words the stemmer must leave as written: "synchronous" is not "synchronized" (both stem to "synchron")."""
+    for word in words:
+        _stems[word.casefold()] = word.casefold()
+
+
 class Words(Record):
     """The catalog's word lists that shape tokenising (all folded to lower case)."""
 

@@ -8,23 +8,25 @@ The same reading is applied to the catalog's phrases and to the user's text, so 
 from __future__ import annotations
 
 from ..model import Catalog, Record
-from .text import Token, Words, stem, tokens
+from .text import Token, Words, keep, stem, tokens
 
 
 class Reading(Record):
     features: dict[str, str]  # feature -> the words of the text it came from
     signals: dict[str, str]  # signal id -> the words that said it
     cues: dict[str, list[str]]  # language id -> cue words, in the order found
+    named: dict[str, frozenset[str]]  # language id -> plain features that come only from its own names
 
 
 class Compiled:
     """The vocabulary of one catalog, as lookups on stems."""
 
-    TABLES = ("terms", "resources", "levels", "cues", "implied", "scoped", "shares")
+    TABLES = ("terms", "resources", "levels", "cues", "implied", "scoped", "shares", "names")
 
     def __init__(self, catalog: Catalog, cached: dict | None = None):
         """``cached``: the tables as ``export()`` gave them (the start-up cache), else built here."""
         vocab = catalog.vocabulary
+        keep(vocab.unstemmed)
         self.words = Words(catalog.stopwords, frozenset(w.casefold() for w in vocab.negations),
                            frozenset(w.casefold() for w in vocab.clause_breaks))
         if cached is not None:
@@ -45,6 +47,9 @@ class Compiled:
                     scoped[key] = (*scoped.get(key, ()), res)
             self.scoped = scoped
             self.shares = self._forms({"share": vocab.shares})
+            # The runtime's own names (its id, name and aliases in languages/): "Node.js", "JVM", ".NET".
+            self.names = self._forms({lang.id: (lang.id, lang.name, *lang.aliases)
+                                      for lang in catalog.languages.values()}, exact=True)
         self.percent = dict(vocab.percent)
         self.signals = {(s.resource, s.level): sid for sid, s in vocab.signals.items()}
         self.resource_of = {sid: s.resource for sid, s in vocab.signals.items()}
@@ -74,6 +79,12 @@ class Compiled:
         signals = self._signals(toks)
         found_cues = _find(toks, self.cues, every=True, exact=True)
         features: dict[str, str] = {}
+        made: dict[str, set[int]] = {}  # plain feature -> the tokens that gave it
+
+        def add(feature: str, tok: Token) -> None:
+            features.setdefault(feature, tok.raw)
+            made.setdefault(feature, set()).add(tok.position)
+
         for tok in toks:
             if tok.stop or tok.percent is not None:
                 continue
@@ -83,19 +94,24 @@ class Compiled:
                 if (tok.position, k) in consumed:
                     continue  # a word that is part of a term counts as the term only
                 if piece not in self.words.stopwords and len(piece) > 1 and not piece.isdigit():
-                    features.setdefault(mark + s, tok.raw)
+                    add(mark + s, tok)
             if len(tok.pieces) > 1 and not whole:
-                features.setdefault(mark + stem("".join(tok.pieces)), tok.raw)
+                add(mark + stem("".join(tok.pieces)), tok)
                 if "." in tok.word:
-                    features.setdefault(mark + tok.word, tok.raw)
+                    add(mark + tok.word, tok)
         for name, (words, negated, _) in terms.items():
             features.setdefault(("!~" if negated else "~") + name, words)
         for sid, words in signals.items():
             features.setdefault("@" + sid, words)
         cues: dict[str, list[str]] = {}
-        for name, (words, _, _) in found_cues.items():
+        named: dict[str, frozenset[str]] = {}
+        for name, (words, _, positions) in found_cues.items():
             cues[name] = words
-        return Reading(features, signals, cues)
+            # Only where a cue is the runtime's own name: an API named ("sync.Mutex", "GIL") stays evidence.
+            at = {pos for pos, _ in positions if self.names.get(toks[pos].pieces) == name
+                  or self.names.get((toks[pos].word,)) == name}
+            named[name] = frozenset(f for f, where in made.items() if where <= at)
+        return Reading(features, signals, cues, named)
 
     def _signals(self, toks: list[Token]) -> dict[str, str]:
         """Signal id -> the words that said it. A level pairs with the nearest resource of its clause."""
