@@ -279,8 +279,8 @@ def test_a_cue_weighs_as_a_weak_word_by_its_stem(catalog):
     assert index.weight["rubi"] == pytest.approx(math.log((n + 1) / (df + 0.5)) * WEAK)
 
 
-def test_a_runtime_name_is_not_evidence_for_its_own_symptoms():
-    # "node.js" sets the language; it must not also make every Node.js-only symptom outscore the lock wait.
+def test_a_runtime_name_in_pieces_counts_once_for_its_own_symptoms():
+    # "node.js" sets the language; its pieces must not make every Node.js-only symptom outscore the lock wait.
     got = ask("a node.js handler waits seconds for an async mutex")
     assert got["language"]["id"] == "nodejs"
     assert got["symptom"]["id"] == "lock-contention" and got["recommendations"] == []

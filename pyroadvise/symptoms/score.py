@@ -95,8 +95,8 @@ def _rank(index: Index, features: dict[str, str], language: str | None,
             continue
         common = entry.features & query.keys()
         if named and symptom.runtimes:
-            # A symptom of one runtime gets that runtime's name for free (OWN_RUNTIME): the name is not
-            # also evidence for it, or "node.js ..." would answer every Node.js symptom before the right one.
+            # A runtime's name written in pieces ("node.js") is one word of evidence for its own symptoms,
+            # not four, or "node.js ..." would answer every Node.js symptom before the right one.
             for lang in symptom.runtimes:
                 common = common - named.get(lang, frozenset())
         if not common:

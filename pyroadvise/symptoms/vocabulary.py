@@ -15,7 +15,7 @@ class Reading(Record):
     features: dict[str, str]  # feature -> the words of the text it came from
     signals: dict[str, str]  # signal id -> the words that said it
     cues: dict[str, list[str]]  # language id -> cue words, in the order found
-    named: dict[str, frozenset[str]]  # language id -> plain features that come only from its own names
+    named: dict[str, frozenset[str]]  # language id -> the extra pieces of its own names ("node", "js" of "node.js")
 
 
 class Compiled:
@@ -107,10 +107,12 @@ class Compiled:
         named: dict[str, frozenset[str]] = {}
         for name, (words, _, positions) in found_cues.items():
             cues[name] = words
-            # Only where a cue is the runtime's own name: an API named ("sync.Mutex", "GIL") stays evidence.
-            at = {pos for pos, _ in positions if self.names.get(toks[pos].pieces) == name
-                  or self.names.get((toks[pos].word,)) == name}
-            named[name] = frozenset(f for f, where in made.items() if where <= at)
+            # Only where a cue is the runtime's own name in one word of several pieces ("node.js", "asp.net"):
+            # it counts once, as its joined form, not once per piece. An API named ("sync.Mutex") stays whole.
+            at = {pos for pos, _ in positions if len(toks[pos].pieces) > 1 and
+                  (self.names.get(toks[pos].pieces) == name or self.names.get((toks[pos].word,)) == name)}
+            joined = {stem("".join(toks[pos].pieces)) for pos in at}
+            named[name] = frozenset(f for f, where in made.items() if where <= at and f.lstrip("!") not in joined)
         return Reading(features, signals, cues, named)
 
     def _signals(self, toks: list[Token]) -> dict[str, str]:
