@@ -250,6 +250,7 @@ def test_general_phrasings(text, lang, top):
     ("memory usage > 92%", {"memory-high"}),  # a comparison sign joins the reading
     ("load average spikes", set()),  # load counts tasks waiting on disk too: not a CPU reading
     ("the time in the synchronized section grows", {"locks-high"}),
+    ("executor threads busy crunching numbers", {"threads-high", "cpu-high"}),  # a left-over level names its resource
 ])
 def test_scoped_levels_and_separate_resources(catalog, text, expected):
     assert set(signals(catalog, text)) == expected

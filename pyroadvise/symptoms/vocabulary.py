@@ -155,7 +155,7 @@ class Compiled:
                 if lv is not None:
                     self._signal(out, r[2], lv, f"{r[3]} {lv[3]}" if r[0] < lv[0] else f"{lv[3]} {r[3]}")
             for j, lv in enumerate(here_levels):
-                if j in used or any(self._fits(r, lv) for r in here_res):
+                if j in used:  # a level left over names its implied resource ("threads busy crunching")
                     continue
                 resource = self.implied.get(self._key(lv[3]))
                 if resource:
