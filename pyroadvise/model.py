@@ -213,6 +213,9 @@ class Vocabulary(Record):
     cues: dict[str, tuple[str, ...]]  # language id -> words that name its runtime, frameworks and APIs
     weak: tuple[str, ...]  # words that count at a fraction of their weight
     percent_of: tuple[str, ...]  # the resources a percentage can be about (empty: any)
+    unstemmed: tuple[str, ...]  # words the stemmer leaves as written
+    shares: tuple[str, ...]  # words after a percentage that make it a share of a profile, not a utilisation
+    scoped: dict[str, tuple[str, ...]]  # resource -> level words that describe only the resources listing them
 
 
 class Catalog(Record):

@@ -60,7 +60,7 @@ _symptom = _maker(m.Symptom, phrases=T, sources=T, suggest=_suggestions,
                   triage=_many(_maker(m.Triage)))
 _words = lambda mapping: {k: T(v) for k, v in mapping.items()}  # noqa: E731
 _vocabulary = _maker(m.Vocabulary, clause_breaks=T, negations=T, terms=_words, resources=_words, levels=_words,
-                     implied=_words, cues=_words, weak=T, percent_of=T, signals=_by_id(_maker(m.Signal)))
+                     implied=_words, cues=_words, weak=T, percent_of=T, unstemmed=T, shares=T, scoped=_words, signals=_by_id(_maker(m.Signal)))
 _catalog = _maker(m.Catalog, types=_by_id(_profile_type), languages=_by_id(_language),
                   symptoms=_by_id(_symptom), versions=_by_id(_version),
                   sources=_by_id(_maker(m.Source, observed=_maker(m.Observed, versions=T))),

@@ -148,6 +148,9 @@ VOCABULARY = record({
     "cues": required(mapping_of(_WORDS)),
     "weak": optional(list_of(text)),
     "percent_of": optional(list_of(text)),
+    "scoped": optional(mapping_of(_WORDS)),
+    "shares": optional(_WORDS),
+    "unstemmed": optional(_WORDS),
 })
 
 VERSION_FILE = record({

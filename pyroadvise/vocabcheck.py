@@ -16,7 +16,7 @@ def vocabulary(self, languages) -> m.Vocabulary:
     """vocabulary.yaml (optional: without it, phrases alone are matched)."""
     data, ctx = self.file("vocabulary.yaml")
     if data is None:
-        return m.Vocabulary((), (), {}, {}, {}, {}, {}, {}, {}, (), ())
+        return m.Vocabulary((), (), {}, {}, {}, {}, {}, {}, {}, (), (), (), (), {})
     self.vocabulary_ctx = ctx
     terms: dict[str, tuple[str, ...]] = {}
     for i, entry in _entries(data["terms"]):
@@ -42,6 +42,13 @@ def vocabulary(self, languages) -> m.Vocabulary:
     for j, resource in enumerate(percent_of):
         if resource not in resources:
             ctx.report("CAT010", ("percent_of", j), _unknown("resource", resource, resources))
+    scoped = {k: _strings(v) for k, v in (data["scoped"] or {}).items() if v is not BAD}
+    for resource, words in scoped.items():
+        if resource not in resources:
+            ctx.report("CAT010", ("scoped", resource), _unknown("resource", resource, resources))
+        for j, word in enumerate(words):
+            if loose(word) not in level_words:
+                ctx.report("CAT010", ("scoped", resource, j), f"{word!r} is not a word of any level")
     signals: dict[str, m.Signal] = {}
     for i, sig in _entries(data["signals"]):
         path = ("signals", i)
@@ -70,7 +77,8 @@ def vocabulary(self, languages) -> m.Vocabulary:
                     where = (group, name, j) if group != "terms" else (group,)
                     ctx.report("CAT013", where, f"{word!r} already belongs to {owner!r} in {group}")
     return m.Vocabulary(_strings(data["clause_breaks"]), _strings(data["negations"]), terms, resources, levels,
-                        implied, percent, signals, cues, _strings(data["weak"] or []), percent_of)
+                        implied, percent, signals, cues, _strings(data["weak"] or []), percent_of,
+                        _strings(data["unstemmed"] or []), _strings(data["shares"] or []), scoped)
 
 def readable(self, stopwords, vocabulary: m.Vocabulary) -> None:
     """CAT024: a phrase or form that reads as nothing; CAT025: a vocabulary word that is a stop word."""
@@ -88,7 +96,8 @@ def readable(self, stopwords, vocabulary: m.Vocabulary) -> None:
     if vctx is None:
         return
     groups = [("cues", vocabulary.cues), ("resources", vocabulary.resources), ("levels", vocabulary.levels),
-              ("implied", vocabulary.implied)]
+              ("implied", vocabulary.implied), ("scoped", vocabulary.scoped),
+              ("shares", {"shares": vocabulary.shares}), ("unstemmed", {"unstemmed": vocabulary.unstemmed})]
     groups.append(("terms", vocabulary.terms))
     groups.append(("weak", {"weak": vocabulary.weak}))
     for group, table in groups:

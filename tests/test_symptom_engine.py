@@ -202,3 +202,96 @@ def test_net_http_is_not_dotnet(catalog):
 def test_short_common_words_get_no_typo_match(catalog):
     assert answer(catalog, "help").symptom is None
     assert answer(catalog, "deadlok", "go").symptom == "deadlock-hang"  # a long word still may
+
+
+# -- generalising: mechanisms behind the way people describe GC, locks, hangs, memory and waiting ------------
+
+GENERAL = [
+    # GC through its rate, pauses, knobs and log lines, not through "allocation" or "pressure"
+    ("we see 30 GCs per second", "go", {"alloc_space", "alloc_objects"}),
+    ("latency jumps whenever stop the world pauses hit", "java", {"alloc_space", "alloc_objects"}),
+    ("gen 0 collections run far more often than last week", "dotnet", {"alloc_space", "alloc_objects"}),
+    ("we allocate 3 GB/s and CPU is fine, yet p95 suffers", "go", {"alloc_space", "alloc_objects"}),
+    ("lowering GOGC to 30 made tail latency worse", None, {"alloc_space", "alloc_objects"}),
+    # locks in other words; scaling is no CPU reading
+    ("the time spent in the synchronized section grows as we add threads", None, {"lock_duration", "lock_count"}),
+    ("slower with every core we add", None, {"mutex_duration", "lock_duration", "block_duration"}),
+    # hangs: without a language, a Go-only type does not come first; a hang that burns CPU is CPU
+    ("the web app freezes", None, {"wall", "off_cpu"}),
+    ("the app freezes and CPU is pegged", None, {"cpu"}),
+    ("goroutine 9 [chan send, 120 minutes]: all goroutines are asleep", None, {"goroutines"}),
+    # runtime cues: exception class names and counters
+    ("IllegalStateException thrown all over the place", None, {"cpu"}),
+    ("the Exceps Thrown counter spikes at noon", None, {"exceptions"}),
+    # memory: the heap ruled out, alert text, restarts
+    ("RSS keeps rising but the heap stays flat", "python", set()),
+    ("pod restarted 12 times today", "go", {"inuse_space", "inuse_objects"}),
+    ("alert fired: memory usage > 92%", "go", {"inuse_space", "inuse_objects"}),
+    # waiting in the kernel is off-CPU, not a lock
+    ("threads sit in futex waits while requests are slow", "ebpf", {"off_cpu"}),
+    ("processes stuck in D state and the load average climbs", "ebpf", {"off_cpu"}),
+    ("tokio workers are CPU-bound", None, {"cpu"}),
+]
+
+
+@pytest.mark.parametrize("text,lang,top", GENERAL, ids=[t for t, _, _ in GENERAL])
+def test_general_phrasings(text, lang, top):
+    got = ask(text, lang)
+    types = [r["type"] for r in got["recommendations"]]
+    assert (types[:1] and types[0] in top) if top else types == [], (got["symptom"]["id"], types)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("more cores and it got slower", set()),  # "slower" is about latency or a dependency, never CPU
+    ("gen 0 collections happen more often", {"gc-high"}),  # a rate is about how often, here of the GC
+    ("we allocate 3 GB/s", {"allocation-high"}),
+    ("resident memory rises while the heap stays flat", {"rss-high", "heap-low"}),
+    ("runtime.mallocgc at 12% of run time", set()),  # a share of the profile, not CPU use
+    ("memory usage > 92%", {"memory-high"}),  # a comparison sign joins the reading
+    ("load average spikes", set()),  # load counts tasks waiting on disk too: not a CPU reading
+    ("the time in the synchronized section grows", {"locks-high"}),
+    ("executor threads busy crunching numbers", {"threads-high", "cpu-high"}),  # a left-over level names its resource
+])
+def test_scoped_levels_and_separate_resources(catalog, text, expected):
+    assert set(signals(catalog, text)) == expected
+
+
+def test_futex_is_waiting_not_a_lock(catalog):
+    features = index_for(catalog).compiled.read("FUTEX_WAIT_PRIVATE everywhere in strace").features
+    assert "~kernelwait" in features and "~lock" not in features
+
+
+@pytest.mark.parametrize("text,language", [
+    ("[GC (Allocation Failure) [PSYoungGen: 600000K->90000K]", "java"),
+    ("IndexOutOfRangeException in a tight loop", "dotnet"),
+    ("KeyError raised in every request", "python"),
+])
+def test_exception_and_gc_log_names_set_the_language(catalog, text, language):
+    assert answer(catalog, text).language == language
+
+
+def test_a_cue_weighs_as_a_weak_word_by_its_stem(catalog):
+    import math
+
+    from pyroadvise.symptoms.index import WEAK
+
+    index = index_for(catalog)  # "ruby" is a cue as written; as a feature it is the stem "rubi"
+    n, df = len(index.entries), sum("rubi" in e.features for e in index.entries)
+    assert index.weight["rubi"] == pytest.approx(math.log((n + 1) / (df + 0.5)) * WEAK)
+
+
+def test_a_runtime_name_in_pieces_counts_once_for_its_own_symptoms():
+    # "node.js" sets the language; its pieces must not make every Node.js-only symptom outscore the lock wait.
+    got = ask("a node.js handler waits seconds for an async mutex")
+    assert got["language"]["id"] == "nodejs"
+    assert got["symptom"]["id"] == "lock-contention" and got["recommendations"] == []
+
+
+def test_an_api_named_as_a_cue_stays_evidence(catalog):
+    assert answer(catalog, "GIL contention").symptom == "python-gil-idle-threads"
+
+
+def test_synchronous_is_not_synchronized(catalog):
+    read = index_for(catalog).compiled.read
+    assert "~lock" in read("synchronized method").features
+    assert "~lock" not in read("synchronous work blocks the runtime").features

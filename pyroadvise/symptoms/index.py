@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..model import Catalog
-from .text import Words, tokens
+from .text import Words, stem, tokens
 from .vocabulary import Compiled
 
 
@@ -73,7 +73,7 @@ class Index:
         weak = {self.compiled._key(w) for w in catalog.vocabulary.weak}
         weak = {k[0] for k in weak if len(k) == 1}
         # Runtime cues choose the language; as evidence for a symptom they weigh like weak words.
-        weak |= {k[0] for k in self.compiled.cues if len(k) == 1}
+        weak |= {stem(k[0]) for k in self.compiled.cues if len(k) == 1}  # cues are kept as written, features stemmed
         # So do level words ("high", "idle"): what they say is read as a signal, in its clause.
         weak |= {k[0] for k in self.compiled.levels if len(k) == 1}
         self.weight = {f: math.log((n + 1) / (d + 0.5)) * (WEAK if f.lstrip("!") in weak else

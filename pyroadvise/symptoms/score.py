@@ -75,12 +75,12 @@ def _typos(index: Index, features: dict[str, str]) -> dict[str, tuple[str, float
 def rank(catalog: Catalog, text: str, language: str | None = None) -> list[Ranked]:
     """Every candidate symptom with a score above zero, best first (catalog order breaks ties)."""
     index = index_for(catalog)
-    features = index.compiled.read(text).features
-    return _rank(index, features, language, _typos(index, features))
+    reading = index.compiled.read(text)
+    return _rank(index, reading.features, language, _typos(index, reading.features), reading.named)
 
 
 def _rank(index: Index, features: dict[str, str], language: str | None,
-          typos: dict[str, tuple[str, float]] | None = None) -> list[Ranked]:
+          typos: dict[str, tuple[str, float]] | None = None, named: dict | None = None) -> list[Ranked]:
     weight = index.weight
     query = {f: weight[f] for f in features if f in weight}
     for f, (_, factor) in (typos or {}).items():
@@ -94,6 +94,11 @@ def _rank(index: Index, features: dict[str, str], language: str | None,
         if language and symptom.runtimes and language not in symptom.runtimes:
             continue
         common = entry.features & query.keys()
+        if named and symptom.runtimes:
+            # A runtime's name written in pieces ("node.js") is one word of evidence for its own symptoms,
+            # not four, or "node.js ..." would answer every Node.js symptom before the right one.
+            for lang in symptom.runtimes:
+                common = common - named.get(lang, frozenset())
         if not common:
             continue
         best, best_phrase, best_cov, best_set = 0.0, "", 0.0, frozenset()
@@ -138,9 +143,9 @@ def answer(catalog: Catalog, text: str, language: str | None = None) -> Answer:
         language, cues = _language(reading.cues)
         source = "text" if language else None
     typos = _typos(index, reading.features)
-    ranked = _rank(index, reading.features, language, typos)
+    ranked = _rank(index, reading.features, language, typos, reading.named)
     if not ranked:  # nothing known; or known only as symptoms of other runtimes (named in ``others``)
-        elsewhere = tuple(r.symptom for r in _rank(index, reading.features, None, typos)[:3]) if language else ()
+        elsewhere = tuple(r.symptom for r in _rank(index, reading.features, None, typos, reading.named)[:3]) if language else ()
         return Answer(None, "low", language, source, cues, (), elsewhere, ())
     top = ranked[0]
     runner = ranked[1].score if len(ranked) > 1 else 0.0

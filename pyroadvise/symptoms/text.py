@@ -22,7 +22,7 @@ _PIECE = r"[^\W_]+"
 _TOKENS = re.compile(
     r"(?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|percent\b|pct\b)"
     rf"|(?P<word>(?:(?<![\w.])\.(?=[^\W\d_]))?{_PIECE}(?:[._\-/+#]+{_PIECE})*[+#]*)"
-    r"|(?P<brk>[,;:!?()\[\]{}<>|\"=]|\.(?!\w)|\s-\s)"
+    r"|(?P<brk>[,;:!?()\[\]{}|\"]|\.(?!\w)|\s-\s)"  # "<", ">" and "=" join a reading ("memory > 90%")
 )
 _JOINERS = re.compile(r"[._\-/]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+|[^\W_]+")
@@ -43,6 +43,12 @@ def stem(word: str) -> str:
             _stemmer = Stemmer.Stemmer("english")
         found = _stems[word] = word if len(word) < 4 or not word.isalpha() else _stemmer.stemWord(word)
     return found
+
+
+def keep(words) -> None:
+    """Words the stemmer must leave as written: "synchronous" is not "synchronized" (both stem to "synchron")."""
+    for word in words:
+        _stems[word.casefold()] = word.casefold()
 
 
 class Words(Record):

@@ -8,28 +8,31 @@ The same reading is applied to the catalog's phrases and to the user's text, so 
 from __future__ import annotations
 
 from ..model import Catalog, Record
-from .text import Token, Words, stem, tokens
+from .text import Token, Words, keep, stem, tokens
 
 
 class Reading(Record):
     features: dict[str, str]  # feature -> the words of the text it came from
     signals: dict[str, str]  # signal id -> the words that said it
     cues: dict[str, list[str]]  # language id -> cue words, in the order found
+    named: dict[str, frozenset[str]]  # language id -> the extra pieces of its own names ("node", "js" of "node.js")
 
 
 class Compiled:
     """The vocabulary of one catalog, as lookups on stems."""
 
-    TABLES = ("terms", "resources", "levels", "cues", "implied")
+    TABLES = ("terms", "resources", "levels", "cues", "implied", "scoped", "shares", "names")
 
     def __init__(self, catalog: Catalog, cached: dict | None = None):
         """``cached``: the tables as ``export()`` gave them (the start-up cache), else built here."""
         vocab = catalog.vocabulary
+        keep(vocab.unstemmed)
         self.words = Words(catalog.stopwords, frozenset(w.casefold() for w in vocab.negations),
                            frozenset(w.casefold() for w in vocab.clause_breaks))
         if cached is not None:
             for table in self.TABLES:
-                setattr(self, table, {tuple(key): name for key, name in cached[table]})
+                setattr(self, table, {tuple(key): (tuple(name) if isinstance(name, list) else name)
+                                      for key, name in cached[table]})
         else:
             self.terms = self._forms(vocab.terms)
             self.resources = self._forms(vocab.resources)
@@ -37,6 +40,16 @@ class Compiled:
             self.cues = self._forms(vocab.cues, exact=True)  # "nodes" (of a cluster) is not "node"
             self.implied = {(("%",) if w == "%" else self._key(w)): res
                             for res, words in vocab.implied.items() for w in words}
+            scoped: dict[tuple[str, ...], tuple[str, ...]] = {}
+            for res, words in vocab.scoped.items():  # "slower" is about latency, never about CPU
+                for w in words:
+                    key = self._key(w)
+                    scoped[key] = (*scoped.get(key, ()), res)
+            self.scoped = scoped
+            self.shares = self._forms({"share": vocab.shares})
+            # The runtime's own names (its id, name and aliases in languages/): "Node.js", "JVM", ".NET".
+            self.names = self._forms({lang.id: (lang.id, lang.name, *lang.aliases)
+                                      for lang in catalog.languages.values()}, exact=True)
         self.percent = dict(vocab.percent)
         self.signals = {(s.resource, s.level): sid for sid, s in vocab.signals.items()}
         self.resource_of = {sid: s.resource for sid, s in vocab.signals.items()}
@@ -64,7 +77,14 @@ class Compiled:
         terms = _find(toks, self.terms)
         consumed = {pos for _, _, positions in terms.values() for pos in positions}
         signals = self._signals(toks)
+        found_cues = _find(toks, self.cues, every=True, exact=True)
         features: dict[str, str] = {}
+        made: dict[str, set[int]] = {}  # plain feature -> the tokens that gave it
+
+        def add(feature: str, tok: Token) -> None:
+            features.setdefault(feature, tok.raw)
+            made.setdefault(feature, set()).add(tok.position)
+
         for tok in toks:
             if tok.stop or tok.percent is not None:
                 continue
@@ -74,19 +94,26 @@ class Compiled:
                 if (tok.position, k) in consumed:
                     continue  # a word that is part of a term counts as the term only
                 if piece not in self.words.stopwords and len(piece) > 1 and not piece.isdigit():
-                    features.setdefault(mark + s, tok.raw)
+                    add(mark + s, tok)
             if len(tok.pieces) > 1 and not whole:
-                features.setdefault(mark + stem("".join(tok.pieces)), tok.raw)
+                add(mark + stem("".join(tok.pieces)), tok)
                 if "." in tok.word:
-                    features.setdefault(mark + tok.word, tok.raw)
+                    add(mark + tok.word, tok)
         for name, (words, negated, _) in terms.items():
             features.setdefault(("!~" if negated else "~") + name, words)
         for sid, words in signals.items():
             features.setdefault("@" + sid, words)
         cues: dict[str, list[str]] = {}
-        for name, (words, _, _) in _find(toks, self.cues, every=True, exact=True).items():
+        named: dict[str, frozenset[str]] = {}
+        for name, (words, _, positions) in found_cues.items():
             cues[name] = words
-        return Reading(features, signals, cues)
+            # Only where a cue is the runtime's own name in one word of several pieces ("node.js", "asp.net"):
+            # it counts once, as its joined form, not once per piece. An API named ("sync.Mutex") stays whole.
+            at = {pos for pos, _ in positions if len(toks[pos].pieces) > 1 and
+                  (self.names.get(toks[pos].pieces) == name or self.names.get((toks[pos].word,)) == name)}
+            joined = {stem("".join(toks[pos].pieces)) for pos in at}
+            named[name] = frozenset(f for f, where in made.items() if where <= at and f.lstrip("!") not in joined)
+        return Reading(features, signals, cues, named)
 
     def _signals(self, toks: list[Token]) -> dict[str, str]:
         """Signal id -> the words that said it. A level pairs with the nearest resource of its clause."""
@@ -97,7 +124,11 @@ class Compiled:
                   for pos, clause, word, neg, span in hits]
         if self.percent:  # a percentage at or above the highest threshold is that level; below the lowest, that one
             top, bottom = max(self.percent, key=self.percent.get), min(self.percent, key=self.percent.get)
+            shares = _find(toks, self.shares, positions=True) if self.shares else {}
+            share_at = {hit[0] - 1 for hits in shares.values() for hit in hits}  # "11.8% of run time": a share
             for tok in toks:
+                if tok.position in share_at:
+                    continue
                 if tok.percent is not None and (tok.percent >= self.percent[top] or tok.percent < self.percent[bottom]):
                     level = top if tok.percent >= self.percent[top] else bottom
                     levels.append((tok.position, tok.clause, level, tok.raw, tok.negated, 1))
@@ -124,7 +155,7 @@ class Compiled:
                 if lv is not None:
                     self._signal(out, r[2], lv, f"{r[3]} {lv[3]}" if r[0] < lv[0] else f"{lv[3]} {r[3]}")
             for j, lv in enumerate(here_levels):
-                if j in used or any(self._fits(r, lv) for r in here_res):
+                if j in used:  # a level left over names its implied resource ("threads busy crunching")
                     continue
                 resource = self.implied.get(self._key(lv[3]))
                 if resource:
@@ -132,8 +163,11 @@ class Compiled:
         return out
 
     def _fits(self, resource: tuple, level: tuple) -> bool:
-        """A percentage reads only on the resources measured in percent."""
-        return not (level[3].endswith("%") and self.percent_of and resource[2] not in self.percent_of)
+        """A percentage reads only on the resources measured in percent; a scoped level word only on its own."""
+        if level[3].endswith("%"):
+            return not (self.percent_of and resource[2] not in self.percent_of)
+        scope = self.scoped.get(self._key(level[3])) if self.scoped else None
+        return scope is None or resource[2] in scope
 
     def _signal(self, out: dict[str, str], resource: str, level: tuple, words: str) -> None:
         name = level[2]
