@@ -113,6 +113,10 @@ def report_error(exc: Exception) -> int:
         if ctx is not None:
             lines += [ctx.get_usage(), f"Try '{ctx.command_path} --help' for help.", ""]
         lines.append(f"Error: {exc.format_message()}")
+        if type(exc).__name__ == "NoSuchOption" and ctx is not None and ctx.info_name == "symptom":
+            # Pasted text often holds flags (-XX:+UseG1GC, -Xmx4g): after `--` they are text.
+            lines.append("Text that starts with a dash (a pasted flag such as -XX:+UseG1GC) goes after --, with "
+                         "the options before it: pyroadvise symptom --lang java -- -XX:+UseG1GC pauses are long")
         _stderr("\n".join(lines))
         return exc.exit_code
     if isinstance(exc, typer.Abort):

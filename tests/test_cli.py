@@ -563,3 +563,16 @@ def test_matrix_diff_old_release_falls_back_with_a_note():
     assert result.stderr == ("Note: Pyroscope 2.0.0 is not catalogued; advising from the nearest catalogued "
                              "release below it, 1.2.0.\n")
     assert json.loads(result.stdout)["from"] == "1.2.0"
+
+
+def test_symptom_text_with_a_pasted_flag_says_how_to_pass_it():
+    """Reports paste JVM flags; click reads them as options, so the error says to put the text after --."""
+    result = run("symptom", "-XX:+UseG1GC", "pauses", "are", "long")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-2:] == [
+        "Error: No such option: -X",
+        "Text that starts with a dash (a pasted flag such as -XX:+UseG1GC) goes after --, with the options before "
+        "it: pyroadvise symptom --lang java -- -XX:+UseG1GC pauses are long"]
+    answer = run("symptom", "--format", "json", "--", "-XX:+UseG1GC", "pauses", "are", "long").json()
+    assert (answer["language"]["id"], answer["language"]["from"]) == ("java", "text")
+    assert answer["recommendations"][0]["type"] in ("alloc_space", "alloc_objects")
