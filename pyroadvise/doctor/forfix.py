@@ -10,7 +10,6 @@ from __future__ import annotations
 from ..errors import PyroadviseError
 from .model import Context, Finding, TypeState, Where
 
-METHOD_OF = {"sdk": "sdk", "alloy": "alloy", "ebpf": "ebpf"}
 
 
 def answers(catalog, text: str, language: str | None) -> dict:
