@@ -103,7 +103,6 @@ def _additions(ctx: Context, service, missing: list[str], listed: set[str]) -> l
                 break
     out = []
     for method_id, report in groups:
-        steps = [s for t in report["types"] for s in language.types[t].enable if s.method == method_id]
         item_steps = [s for t in report["types"] if t in listed for s in language.types[t].enable
                       if s.method == method_id]
         items = list(dict.fromkeys(line for s in item_steps if s.item for line in s.item.splitlines()))
