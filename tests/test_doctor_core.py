@@ -615,3 +615,10 @@ def test_loopback_address_overridden_by_a_later_layer_is_fine(tmp_path):
     write(tmp_path / "composed", {**app, "compose.yaml": "services:\n  svc:\n    build: ./svc\n    environment:\n"
                                                         "      PYROSCOPE_SERVER_ADDRESS: http://alloy:4040\n"})
     assert diagnose(tmp_path / "composed")["findings"] == []
+
+
+def test_config_in_pyproject(tmp_path):
+    write(tmp_path, {**GO_APP, "main.go": GO_APP["main.go"].replace('"http://pyroscope:4040"', '"pyroscope:4040"'),
+                     "pyproject.toml": '[project]\nname = "x"\n\n[tool.pyroadvise.doctor]\ndisable = ["PD901"]\n'})
+    report = diagnose(tmp_path)
+    assert report["findings"] == [] and report["config"] == "pyproject.toml" and report["skipped"] == []

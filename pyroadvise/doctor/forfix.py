@@ -102,11 +102,12 @@ def _additions(ctx: Context, service, missing: list[str], listed: set[str]) -> l
                 break
     out = []
     for method_id, report in groups:
-        steps = [s for t in report["types"] for s in language.types[t].enable if s.method == method_id]
         item_steps = [s for t in report["types"] if t in listed for s in language.types[t].enable
                       if s.method == method_id]
         items = list(dict.fromkeys(line for s in item_steps if s.item for line in s.item.splitlines()))
         places = _places(ctx, service, method_id)
+        if places.get("annotations"):  # pulled by pod annotations: the lines to add are annotations
+            items = _annotation_lines(ctx, [t for t in report["types"] if t in listed])
         # Where the extra lines go into the app's own code (Go pull: the rate calls), take them from the
         # method that writes that code (placements: extra_lines_from).
         source_method = places.get("extra_lines_from") or method_id
@@ -146,6 +147,9 @@ def _places(ctx: Context, service, method_id: str) -> dict:
                 has_list = False
     elif use is not None:
         values.update(file=use.where.file, line=use.where.line, component=_component(ctx, use))
+        annotations = use.package == ctx.doctor.keys["alloy"]["annotation_package"]
+        if annotations:
+            texts["items"] = texts["items_annotations"]
         code = service.facts.get("go")
         if service.language == "go" and code is not None and code.pprof is not None and "extra_at_app" in texts:
             texts["extra"] = texts["extra_at_app"]
@@ -157,7 +161,21 @@ def _places(ctx: Context, service, method_id: str) -> dict:
     item_fill = dict(fill, line=values.get("items_line") or fill["line"])
     return {"file": values["file"], "line": values.get("items_line") or values["line"],
             "items": items.format(**item_fill), "extra": texts["extra"].format(**fill),
-            "extra_lines_from": texts.get("extra_lines_from")}
+            "extra_lines_from": texts.get("extra_lines_from"),
+            "annotations": use is not None and use.package == ctx.doctor.keys["alloy"]["annotation_package"]}
+
+
+def _annotation_lines(ctx: Context, types: list[str]) -> list[str]:
+    """profiles.grafana.com/<name>.scrape: "true" for each type, by the scrape profiles that collect it."""
+    keys = ctx.doctor.keys["alloy"]
+    by_profile = {profile: name for name, profile in keys["annotation_profiles"].items()}
+    lines = []
+    for type_id in types:
+        for profile, spec in keys["scrape_profiles"].items():
+            if type_id in spec["types"] and profile in by_profile:
+                lines.append(f'{keys["annotation_prefix"]}{by_profile[profile]}{keys["annotation_scrape_suffix"]}: "true"')
+                break
+    return list(dict.fromkeys(lines))
 
 
 def _component(ctx: Context, use) -> str:

@@ -18,11 +18,17 @@ LANGUAGE = "ebpf"
 
 @dataclass
 class Scrape:
-    config: object  # layers.AlloyConfig
-    block: Block
+    """A pull of pprof endpoints: a pyroscope.scrape component, or pod annotations that ask for one."""
+
+    config: object  # layers.AlloyConfig (None for annotations)
+    block: Block | None
     enabled: dict  # profile name -> (on, line)
     hosts: list  # target hosts named in static targets
     discovered: bool  # targets come from discovery (not a static list)
+    file: str = ""
+    line: int | None = None
+    component: str = ""
+    package: str = "pyroscope.scrape"
 
 
 def components(ctx: Context, name: str):
@@ -61,7 +67,8 @@ def scrapes(ctx: Context) -> list[Scrape]:
                 hosts.append(target["__address__"].split("://")[-1].rsplit(":", 1)[0])
             else:
                 discovered = True
-        out.append(Scrape(config, block, _enabled(block, profiles), hosts, discovered))
+        out.append(Scrape(config, block, _enabled(block, profiles), hosts, discovered, config.file, block.line,
+                          block.component_id))
     ctx._scrapes = out
     return out
 
@@ -79,10 +86,36 @@ def scrapes_for(service: Service, ctx: Context) -> list[Scrape]:
     names = _names(service)
     # a Kubernetes service name may be written in full: queue.default.svc(.cluster.local)
     out = [s for s in scrapes(ctx) if names & (set(s.hosts) | {h.split(".")[0] for h in s.hosts})]
+    out += _annotated(service, ctx)
     if not out:
         pull_services = [s for s in ctx.services if s.language == "go" and s.scope == "app"]
         if len(pull_services) == 1 and pull_services[0] is service:
             out = [s for s in scrapes(ctx) if s.discovered and not s.hosts and s.config.scope == "app"]
+    return out
+
+
+def _annotated(service: Service, ctx: Context) -> list[Scrape]:
+    """Pod annotations profiles.grafana.com/<profile>.scrape: "true" on the service's Kubernetes workloads,
+    which the k8s-monitoring chart's Alloy turns into scrapes (annotations on, everything else off)."""
+    keys = ctx.doctor.keys["alloy"]
+    prefix, suffix = keys["annotation_prefix"], keys["annotation_scrape_suffix"]
+    names = keys["annotation_profiles"]
+    out = []
+    for work in service.facts.get("workloads") or []:
+        if work.kind != "kubernetes":
+            continue
+        enabled = {name: (False, work.line) for name in keys["scrape_profiles"]}
+        found = False
+        for key, value in work.annotations.items():
+            key = str(key)
+            if key.startswith(prefix) and key.endswith(suffix):
+                profile = names.get(key[len(prefix):-len(suffix)])
+                if profile is not None:
+                    found = True
+                    enabled[profile] = (str(value).lower() == "true", work.annotation_lines.get(key, work.line))
+        if found:
+            out.append(Scrape(None, None, enabled, [], False, work.file, work.line,
+                              f"{work.workload or work.name} annotations", keys["annotation_package"]))
     return out
 
 
@@ -207,8 +240,8 @@ def project_findings(ctx: Context) -> list[Finding]:
                 continue
             left_on = [name for name in keys["go_only_profiles"] if scrape.enabled.get(name, (False,))[0]]
             if left_on:
-                findings.append(Finding("PD803", target.name, Where(scrape.config.file, scrape.block.line), values={
-                    "component": scrape.block.component_id, "target": host, "language": target.language}))
+                findings.append(Finding("PD803", target.name, Where(scrape.file, scrape.line), values={
+                    "component": scrape.component, "target": host, "language": target.language}))
     prefixes = tuple(keys["legacy_annotation_prefixes"])
     for work in ctx.layers.workloads:
         for key, line in sorted(work.annotation_lines.items(), key=lambda item: item[1]):

@@ -126,12 +126,12 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
     from . import alloyebpf
 
     for scrape in alloyebpf.scrapes_for(service, ctx):
-        where = Where(scrape.config.file, scrape.block.line)
-        service.methods.append(MethodUse("alloy", "pyroscope.scrape", None, where))
-        component = f"pyroscope.scrape.{scrape.block.label}"
+        where = Where(scrape.file, scrape.line)
+        service.methods.append(MethodUse("alloy", scrape.package, None, where))
+        component = scrape.component
         if code.pprof is None:
             findings.append(Finding("PD105", service.name, where, values={
-                "component": component, "file_alloy": scrape.config.file}))
+                "component": component, "file_alloy": scrape.file}))
         elif code.servers and not code.default_mux_served:
             handler, server_where = code.servers[0]
             findings.append(Finding("PD106", service.name, server_where, values={"handler": handler}))
@@ -147,29 +147,29 @@ def analyse(service: Service, tree: Tree, ctx: Context) -> tuple[dict[str, TypeS
             if not enabled:
                 for t in profiles[name]["types"]:
                     if states[t].state == "off" and states[t].where is None:
-                        states[t] = TypeState("off", Where(scrape.config.file, line))
+                        states[t] = TypeState("off", Where(scrape.file, line))
                 continue
             for t in profiles[name]["types"]:
                 if states[t].state in ("off", "unknown"):
-                    states[t] = TypeState("on", Where(scrape.config.file, line))
+                    states[t] = TypeState("on", Where(scrape.file, line))
             if name.startswith("godeltaprof_") and code.godeltaprof is None and code.pprof is not None:
                 kind = name[len("godeltaprof_"):]
-                findings.append(Finding("PD107", service.name, Where(scrape.config.file, line), values={
+                findings.append(Finding("PD107", service.name, Where(scrape.file, line), values={
                     "component": component, "kind": kind,
                     "endpoint": ctx.doctor.keys["alloy"]["delta_endpoints"][kind]}))
         for plain, delta in ctx.doctor.keys["alloy"]["delta_pairs"].items():
             if scrape.enabled.get(plain, (False,))[0] and scrape.enabled.get(delta, (False,))[0]:
-                findings.append(Finding("PD108", service.name, Where(scrape.config.file, scrape.enabled[delta][1]),
+                findings.append(Finding("PD108", service.name, Where(scrape.file, scrape.enabled[delta][1]),
                                         values={"component": component, "kind": plain}))
         start_text = texts["pull_start"]
         via = texts["scraped_by"].format(component=component)
         mutex_on = scrape.enabled.get("mutex", (False,))[0] or scrape.enabled.get("godeltaprof_mutex", (False,))[0]
         block_on = scrape.enabled.get("block", (False,))[0] or scrape.enabled.get("godeltaprof_block", (False,))[0]
         if mutex_on and not positive_mutex and code.pprof is not None:
-            findings.append(Finding("PD101", service.name, where, values={
+            findings.append(Finding("PD101", service.name, _line_of(scrape, "mutex"), values={
                 "via": via, "start": start_text}))
         if block_on and not positive_block and code.pprof is not None:
-            findings.append(Finding("PD102", service.name, where, values={
+            findings.append(Finding("PD102", service.name, _line_of(scrape, "block"), values={
                 "via": via, "start": start_text}))
     return states, findings
 
@@ -186,6 +186,15 @@ def _start_value(ctx: Context, call: str) -> str:
         return next(s.start for s in steps if s.method == "sdk" and s.start)
     except (AttributeError, KeyError, StopIteration):
         return "?"
+
+
+def _line_of(scrape, profile: str) -> Where:
+    """Where a scrape turns ``profile`` (or its godeltaprof twin) on."""
+    for name in (profile, f"godeltaprof_{profile}"):
+        on, line = scrape.enabled.get(name, (False, None))
+        if on:
+            return Where(scrape.file, line)
+    return Where(scrape.file, scrape.line)
 
 
 def _too_new(service: Service, constants: list[str], where: Where, keys: dict, gomod: str) -> list[Finding]:
