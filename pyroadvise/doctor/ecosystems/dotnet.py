@@ -173,7 +173,7 @@ def analyse(service: Service, tree: Tree, ctx):
     profiler = env.get("CORECLR_PROFILER")
     attached = profiler is not None and (profiler.value or "").strip().lower() == guid
     native = service.facts.get("native")
-    dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
+    dirs = common.service_dirs(service, ctx)
 
     # ---- settings only in a build stage
     final_names = set(env)

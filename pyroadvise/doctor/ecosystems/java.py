@@ -148,7 +148,7 @@ def _jvm_args(words: list[str]) -> tuple[list[str], str | None, int | None]:
 
 def analyse(service: Service, tree: Tree, ctx):
     keys = _config_keys(ctx)
-    dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
+    dirs = common.service_dirs(service, ctx)
     findings: list[Finding] = []
     states = common.base_states(ctx, LANGUAGE)
     name = service.name

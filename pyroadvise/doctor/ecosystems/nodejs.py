@@ -210,7 +210,7 @@ def analyse(service: Service, tree: Tree, ctx):
     findings: list[Finding] = []
     if not service.methods or service.scope != "app":
         return states, findings
-    dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
+    dirs = common.service_dirs(service, ctx)
     use = _scan(service, tree, dirs, keys)
     if service.facts.get("dev_only"):
         findings.append(Finding("PD406", name, service.methods[0].where,

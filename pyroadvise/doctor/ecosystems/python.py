@@ -264,7 +264,7 @@ def analyse(service: Service, tree: Tree, ctx):
     findings: list[Finding] = []
     if not service.methods or service.scope != "app":
         return {k: TypeState("off", None) for k in states}, findings
-    dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
+    dirs = common.service_dirs(service, ctx)
     files = [f for f in common.own_files(service, tree, dirs, (".py",)) if common.scope_of(f.path, tree) == "app"]
     configures, strings = _scan(files, tuple(keys.get("reporting_calls", ())))
     method = service.methods[0]

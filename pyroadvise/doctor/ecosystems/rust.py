@@ -141,7 +141,7 @@ def analyse(service: Service, tree: Tree, ctx):
     findings: list[Finding] = []
     if not service.methods or service.scope != "app":
         return states, findings
-    dirs = {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
+    dirs = common.service_dirs(service, ctx)
     method = service.methods[0]
     ver = common.version(method.version)
 

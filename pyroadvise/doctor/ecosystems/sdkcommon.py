@@ -222,3 +222,8 @@ def load_toml(data: bytes):
         return _toml().loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
+
+
+def service_dirs(service: Service, ctx: Any) -> set[str]:
+    """The folders of every detected service, this one included (a file belongs to the nearest)."""
+    return {s.path for s in getattr(ctx, "services", []) or []} | {service.path}
