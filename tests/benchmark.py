@@ -238,7 +238,7 @@ def _median_ms(fn, repeat: int) -> float:
 def bench_loading(repeat: int) -> tuple[list[tuple[str, float]], list[tuple[int, int, float]]]:
     """In-process loading: the shipped catalog three ways, then synthetic catalogs 1x to 10x its size."""
     sys.path.insert(0, str(ROOT))
-    from pyroadvise.loader import CACHE_FILE, cache_bytes, default_catalog_dir, load_catalog, parse_files, read_files
+    from pyroadvise.loader import CACHE_FILE, default_catalog_dir, load_catalog, parse_files, read_files
     from pyroadvise.validate import build_catalog
 
     shipped = default_catalog_dir()
@@ -253,13 +253,22 @@ def bench_loading(repeat: int) -> tuple[list[tuple[str, float]], list[tuple[int,
     scaling = []
     with tempfile.TemporaryDirectory() as tmp:
         for factor in (1, 2, 5, 10):
-            directory = synthetic_catalog(factor, Path(tmp) / f"catalog{factor}")
-            cache = Path(tmp) / f"cache{factor}.marshal"
-            cache.write_bytes(cache_bytes(directory))
+            directory, cache = _synthetic_with_cache(Path(tmp), factor)
             size = sum(p.stat().st_size for p in directory.rglob("*.yaml"))
             scaling.append((factor, size, _median_ms(lambda: load_catalog(directory, cache), max(5, repeat // 2))))
     return rows, scaling
 
+
+
+def _synthetic_with_cache(tmp: Path, factor: int) -> tuple[Path, Path]:
+    """A synthetic catalog `factor` times the shipped size, with its start-up cache and symptom index."""
+    from pyroadvise.loader import cache_bytes, side_bytes, side_file
+
+    directory = synthetic_catalog(factor, tmp / f"catalog{factor}")
+    cache = tmp / f"cache{factor}.marshal"
+    cache.write_bytes(cache_bytes(directory))
+    side_file(cache).write_bytes(side_bytes(directory))
+    return directory, cache
 
 # Sentences of the kinds people type (not the evaluation set): short, long, pasted errors, a typo.
 MATCH_QUERIES = [
@@ -281,7 +290,7 @@ def bench_matching(repeat: int) -> tuple[float, list[tuple[int, int, float]]]:
     """One query, in process, on a loaded catalog (symptom index from the start-up cache): the shipped
     catalog, then synthetic catalogs 1x to 10x its size. Returns ms per query and the scaling rows."""
     sys.path.insert(0, str(ROOT))
-    from pyroadvise.loader import cache_bytes, load_catalog, side_bytes, side_file
+    from pyroadvise.loader import load_catalog
     from pyroadvise.symptoms import answer
     from pyroadvise.symptoms.index import index_for
 
@@ -295,10 +304,7 @@ def bench_matching(repeat: int) -> tuple[float, list[tuple[int, int, float]]]:
     scaling = []
     with tempfile.TemporaryDirectory() as tmp:
         for factor in (1, 2, 5, 10):
-            directory = synthetic_catalog(factor, Path(tmp) / f"catalog{factor}")
-            cache = Path(tmp) / f"cache{factor}.marshal"
-            cache.write_bytes(cache_bytes(directory))
-            side_file(cache).write_bytes(side_bytes(directory))
+            directory, cache = _synthetic_with_cache(Path(tmp), factor)
             catalog = load_catalog(directory, cache)
             scaling.append((factor, len(catalog.symptoms), per_query(catalog)))
     return shipped, scaling
